@@ -1,0 +1,133 @@
+"""Document type and evidence kind by rules on the title zone and layout cues.
+
+The rule of the experts that matters most: an order (приказ) shows intent, a protocol,
+analytic note, report or product of work shows the result. A trained classifier replaces
+these rules once labelled data is there; the rules stay as its baseline and fallback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from extractors.model import Document
+
+DOC_TYPES = (
+    "order",
+    "protocol",
+    "analytic_note",
+    "report",
+    "plan",
+    "regulation",
+    "product",
+    "photo",
+    "other",
+)
+EVIDENCE_KIND = {
+    "protocol": "result",
+    "analytic_note": "result",
+    "report": "result",
+    "product": "result",
+    "photo": "result",
+    "order": "plan",
+    "plan": "plan",
+    "regulation": "plan",
+    "other": "other",
+}
+
+# Title words; the one that comes first in the title zone names the document, since an
+# order may mention a report it approves and a protocol may quote an order.
+TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("protocol", re.compile(r"\bпротокол\b", re.I)),
+    ("analytic_note", re.compile(r"\b(аналитическ\w+\s+)?справк[аи]\b", re.I)),
+    ("order", re.compile(r"\b(приказ|распоряжение)\b", re.I)),
+    ("report", re.compile(r"\b(отч[её]т|самообследовани\w*)\b", re.I)),
+    ("regulation", re.compile(r"\b(положение\s+о|регламент)\b", re.I)),
+    (
+        "product",
+        re.compile(
+            r"\b(технологическ\w+\s+карт\w*|конспект\w*|сертификат\w*|удостоверени\w*|"
+            r"диплом\w*|свидетельств\w*|методическ\w+\s+(рекомендаци|разработк|материал)\w*|"
+            r"программ\w+\s+(семинар|вебинар|педсовет|мастер|круглого|конференц|тренинг|"
+            r"методическ|практикум|мероприяти)\w*|контрольн\w+\s+работ\w*|"
+            r"лист\w*\s+(оценивани|самооценк|обратной)\w*)",
+            re.I,
+        ),
+    ),
+    ("plan", re.compile(r"\b(план\w*|дорожн\w+\s+карт\w*|программ\w+|график\w*)\b", re.I)),
+]
+# Layout cues in the body when the title says nothing.
+BODY_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("order", re.compile(r"\bПРИКАЗЫВАЮ\b|\bп\s*р\s*и\s*к\s*а\s*з\s*ы\s*в\s*а\s*ю\b")),
+    ("protocol", re.compile(r"\b(Присутствовали|Слушали|Решили|Постановили)\b", re.I)),
+]
+TITLE_ZONE_CHARS = 600
+
+
+class DocTypePrediction(BaseModel):
+    doc_type: str
+    evidence_kind: str
+    probability: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+def title_zone(doc: Document) -> str:
+    text = ""
+    for block in doc.blocks:
+        text += block.text + "\n"
+        if len(text) >= TITLE_ZONE_CHARS:
+            break
+    return text or doc.name
+
+
+def classify_rules(doc: Document) -> DocTypePrediction:
+    zone = title_zone(doc)
+    hits = []
+    for order, (doc_type, pattern) in enumerate(TITLE_RULES):
+        match = pattern.search(zone)
+        if match:
+            # Earliest wins; at one position the longer phrase ("программа семинара" over
+            # "программа") is the more specific.
+            hits.append((match.start(), -len(match.group(0)), order, doc_type, match.group(0)))
+    if hits:
+        *_, doc_type, word = min(hits)
+        return _prediction(doc_type, 0.9, f"title zone says «{word}»")
+    body = doc.text()[:20_000]
+    for doc_type, pattern in BODY_CUES:
+        match = pattern.search(body)
+        if match:
+            return _prediction(doc_type, 0.7, f"body has «{match.group(0)}»")
+    name_hits = [(p.search(doc.name), t) for t, p in TITLE_RULES]
+    for match, doc_type in name_hits:
+        if match:
+            return _prediction(doc_type, 0.6, f"file name says «{match.group(0)}»")
+    return _prediction("other", 0.5, "no title word or layout cue of a known type")
+
+
+def _prediction(doc_type: str, probability: float, reason: str) -> DocTypePrediction:
+    return DocTypePrediction(
+        doc_type=doc_type,
+        evidence_kind=EVIDENCE_KIND[doc_type],
+        probability=probability,
+        reasons=[reason],
+    )
+
+
+# What a roadmap item's expected result names, when it names a document type.
+EXPECTED_RESULT_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("order", re.compile(r"^\W*(приказ|распоряжени)", re.I)),
+    ("regulation", re.compile(r"^\W*(положени|регламент)", re.I)),
+    ("plan", re.compile(r"^\W*(план|дорожн\w+ карт|программ)", re.I)),
+    ("protocol", re.compile(r"^\W*протокол", re.I)),
+    ("analytic_note", re.compile(r"^\W*(аналитическ\w+ )?справк", re.I)),
+    ("report", re.compile(r"^\W*отч[её]т", re.I)),
+]
+
+
+def expected_result_type(text: str) -> str | None:
+    """The document type a roadmap item's result column asks for, e.g. "Приказ ..." -> order."""
+    for doc_type, pattern in EXPECTED_RESULT_TYPES:
+        if pattern.search(text or ""):
+            return doc_type
+    return None
