@@ -92,17 +92,17 @@ def classify_rules(doc: Document) -> DocTypePrediction:
             hits.append((match.start(), -len(match.group(0)), order, doc_type, match.group(0)))
     if hits:
         *_, doc_type, word = min(hits)
-        return _prediction(doc_type, 0.9, f"title zone says «{word}»")
+        return _prediction(doc_type, 0.9, f"в заголовке: «{word}»")
     body = doc.text()[:20_000]
     for doc_type, pattern in BODY_CUES:
         match = pattern.search(body)
         if match:
-            return _prediction(doc_type, 0.7, f"body has «{match.group(0)}»")
+            return _prediction(doc_type, 0.7, f"в тексте: «{match.group(0)}»")
     name_hits = [(p.search(doc.name), t) for t, p in TITLE_RULES]
     for match, doc_type in name_hits:
         if match:
-            return _prediction(doc_type, 0.6, f"file name says «{match.group(0)}»")
-    return _prediction("other", 0.5, "no title word or layout cue of a known type")
+            return _prediction(doc_type, 0.6, f"в имени файла: «{match.group(0)}»")
+    return _prediction("other", 0.5, "нет признаков известного типа документа")
 
 
 def _prediction(doc_type: str, probability: float, reason: str) -> DocTypePrediction:

@@ -115,5 +115,5 @@ def match_documents(
 
 def _reason(m: Match) -> str:
     if "appendix_reference" in m.signals:
-        return f"the roadmap row names this file as an appendix; shared words: {', '.join(m.words)}"
-    return f"{m.signals['lemma_overlap']:.0%} of the item's words found: {', '.join(m.words)}"
+        return f"файл указан в строке ДК как приложение; общие слова: {', '.join(m.words)}"
+    return f"совпало {m.signals['lemma_overlap']:.0%} слов мероприятия: {', '.join(m.words)}"

@@ -1,0 +1,251 @@
+"""The draft expert sheet and the region summary as XLSX workbooks for experts.
+
+Columns the expert edits are shaded and carry drop-down lists, so a correction can be read
+back as data rather than guessed from free text.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from classifiers.doctype import DOC_TYPES
+from expert_sheet.records import NOT_ASSESSABLE, SchoolSheet
+from expert_sheet.rubric import CRITERIA, MAX_SCORE
+from expert_sheet.summary import RegionSummary
+
+BOLD = Font(bold=True)
+EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+STATUS_RU = {
+    "confirmed": "подтверждено",
+    "only_plan_evidence": "только документ о намерении (приказ/план)",
+    "no_evidence": "нет подтверждающих документов",
+    "not_yet_due": "срок не наступил",
+}
+
+
+def _header(ws: Worksheet, row: int, titles: list[str], editable: set[int]) -> None:
+    for col, title in enumerate(titles, start=1):
+        cell = ws.cell(row=row, column=col, value=title)
+        cell.font = BOLD
+        cell.fill = EDIT_FILL if col in editable else HEAD_FILL
+        cell.alignment = WRAP
+
+
+def _link(sheet_dir: Path, export_dir: Path, file: str) -> str:
+    return os.path.relpath(export_dir / file, sheet_dir).replace(os.sep, "/")
+
+
+def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
+    """`export_dir` is the school's folder in the export; links are relative to the sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Экспертный лист"
+    for col, width in zip("ABCDEFGH", (14, 60, 10, 70, 16, 40, 30, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    ws["A1"], ws["A1"].font = "Экспертный лист (черновик)", Font(bold=True, size=14)
+    ws["A2"], ws["B2"] = "Образовательная организация", sheet.school
+    ws["A3"], ws["B3"] = "Отчётная дата", sheet.report_date
+    ws["A4"], ws["B4"] = "Файл АРП", sheet.arp_file or "не найден"
+
+    row = 6
+    _header(
+        ws,
+        row,
+        ["Критерий", "Описание", "Балл", "Обоснование", "Балл эксперта", "Комментарий эксперта"],
+        {5, 6},
+    )
+    k1_list = DataValidation(type="list", formula1='"0,1,2,3,Н/о"', allow_blank=True)
+    binary = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    for dv in (k1_list, binary):
+        dv.errorTitle, dv.error = "Недопустимый балл", "Выберите балл из списка"
+        ws.add_data_validation(dv)
+    for key, text in CRITERIA.items():
+        row += 1
+        values = [key, text, sheet.scores.get(key), sheet.reasons.get(key, "")]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=row, column=col, value=value).alignment = WRAP
+        (k1_list if key == "K1" else binary).add(f"E{row}")
+        for col in (5, 6):
+            ws.cell(row=row, column=col).fill = EDIT_FILL
+    row += 1
+    ws.cell(row=row, column=1, value="ИТОГ").font = BOLD
+    ws.cell(row=row, column=2, value=f"из {sum(MAX_SCORE.values())} баллов")
+    ws.cell(row=row, column=3, value=sheet.total).font = BOLD
+    row += 1
+    percent = "Н/о" if sheet.percent is None else f"{sheet.percent:g}%"
+    ws.cell(row=row, column=1, value="Выполнение плана")
+    ws.cell(row=row, column=2, value=f"реализовано {sheet.implemented} из {sheet.planned}")
+    ws.cell(row=row, column=3, value=percent)
+
+    _items_sheet(wb, sheet)
+    _documents_sheet(wb, sheet, path.parent, export_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _items_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
+    ws = wb.create_sheet("Мероприятия")
+    for col, width in zip("ABCDEFGHI", (8, 50, 22, 12, 28, 40, 30, 30, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    _header(
+        ws,
+        1,
+        [
+            "№",
+            "Мероприятие",
+            "Срок",
+            "Точность срока",
+            "Статус",
+            "Документы",
+            "Исправление: документы (через ;)",
+            "Исправление: статус",
+            "Комментарий эксперта",
+        ],
+        {7, 8, 9},
+    )
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUS_RU) + '"', allow_blank=True)
+    ws.add_data_validation(status)
+    for row, item in enumerate(sheet.items, start=2):
+        values = [
+            item.number,
+            item.activity,
+            item.deadline.text,
+            item.deadline.precision,
+            STATUS_RU[item.status],
+            "; ".join(item.documents),
+        ]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=row, column=col, value=value).alignment = WRAP
+        status.add(f"H{row}")
+        for col in (7, 8, 9):
+            ws.cell(row=row, column=col).fill = EDIT_FILL
+    if not sheet.items:
+        ws.cell(row=2, column=1, value="Дорожная карта не найдена: K1 – Н/о")
+
+
+def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+    ws = wb.create_sheet("Документы")
+    for col, width in zip("ABCDEFGHI", (45, 16, 10, 12, 20, 10, 50, 20, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    _header(
+        ws,
+        1,
+        [
+            "Файл",
+            "Тип",
+            "Вид",
+            "Вероятность",
+            "Подтверждает мероприятия",
+            "Страница",
+            "Почему",
+            "Исправление: тип",
+            "Комментарий эксперта",
+        ],
+        {8, 9},
+    )
+    types = DataValidation(type="list", formula1='"' + ",".join(DOC_TYPES) + '"', allow_blank=True)
+    ws.add_data_validation(types)
+    for row, doc in enumerate(sheet.documents, start=2):
+        if not doc.readable:
+            confirms = "файл не читается"
+        elif doc.is_arp:
+            confirms = "АРП"
+        else:
+            confirms = ", ".join(doc.confirms) or "вне плана"
+        page = next(iter(doc.match_pages.values()), None)
+        why = "; ".join(f"{n}: {r}" for n, r in doc.match_reasons.items()) or "; ".join(
+            doc.type_reasons
+        )
+        values = [
+            doc.file,
+            doc.doc_type,
+            doc.evidence_kind,
+            round(doc.probability, 2),
+            confirms,
+            page,
+            why,
+        ]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=row, column=col, value=value).alignment = WRAP
+        link = ws.cell(row=row, column=1)
+        link.hyperlink = _link(sheet_dir, export_dir, doc.file)
+        link.style = "Hyperlink"
+        types.add(f"H{row}")
+        for col in (8, 9):
+            ws.cell(row=row, column=col).fill = EDIT_FILL
+    if sheet.errors:
+        row = len(sheet.documents) + 3
+        ws.cell(row=row, column=1, value="Ошибки чтения").font = BOLD
+        for e in sheet.errors:
+            row += 1
+            ws.cell(row=row, column=1, value=e.file)
+            ws.cell(row=row, column=2, value=e.stage)
+            ws.cell(row=row, column=7, value=e.reason)
+
+
+def write_summary_xlsx(summary: RegionSummary, path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Итоги"
+    for col, width in zip("ABCDE", (70, 18, 18, 18, 60), strict=True):
+        ws.column_dimensions[col].width = width
+    ws["A1"], ws["A1"].font = "Результаты экспертизы", Font(bold=True, size=14)
+    ws["A2"] = f"Отчётная дата: {summary.report_date}; программ: {summary.schools}"
+    row = 4
+    _header(
+        ws,
+        row,
+        [
+            "Критерий",
+            "Программы, соответствующие критерию (количество)",
+            "Программы, соответствующие критерию (процент)",
+        ],
+        set(),
+    )
+    for key in ("K2", "K3", "K4", "K5", "K6"):
+        row += 1
+        stat = summary.criteria[key]
+        for col, value in enumerate([CRITERIA[key], stat.count, f"{stat.percent:g}%"], 1):
+            ws.cell(row=row, column=col, value=value).alignment = WRAP
+    row += 2
+    _header(
+        ws,
+        row,
+        ["Соотношение запланированных мероприятий к реализованным", "Количество", "Процент"],
+        set(),
+    )
+    labels = {
+        "3": "3 балла (75-100%)",
+        "2": "2 балла (50-74%)",
+        "1": "1 балл (25-49%)",
+        "0": "0 баллов (0-24%)",
+        NOT_ASSESSABLE: "Н/о (нет дорожной карты)",
+    }
+    for key, label in labels.items():
+        row += 1
+        stat = summary.k1_distribution[key]
+        for col, value in enumerate([label, stat.count, f"{stat.percent:g}%"], 1):
+            ws.cell(row=row, column=col, value=value)
+    row += 2
+    _header(
+        ws,
+        row,
+        ["Название ОО", "Балл K1", "Процент выполнения плана", "Итог", "Комментарий"],
+        set(),
+    )
+    for school in summary.rows:
+        row += 1
+        percent = "Н/о" if school.percent is None else f"{school.percent:g}%"
+        values = [school.school, school.k1, percent, school.total, school.comment]
+        for col, value in enumerate(values, 1):
+            ws.cell(row=row, column=col, value=value).alignment = WRAP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
