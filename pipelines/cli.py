@@ -1,0 +1,209 @@
+"""`evidence-review`: the one command that fronts every stage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text}") from None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
+    # when the analytics endpoint cannot be reached.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from pipelines.review import RegionError, review_region, school_folders
+
+    region = Path(args.dir)
+    try:
+        school_folders(region)
+    except RegionError as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = review_region(region, Path(args.out), args.report_date, args.settings)
+    if args.json:
+        _print_json(summary.model_dump(mode="json"))
+    else:
+        print(f"reviewed {summary.schools} schools; sheets and summary in {args.out}")
+        for row in summary.rows:
+            print(f"  {row.folder}: K1={row.k1} total={row.total}  {row.comment}")
+    if summary.failed:
+        print(
+            f"partial: {len(summary.failed)} school(s) failed: {', '.join(summary.failed)}",
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractors.extract import extract
+
+    docs = [extract(Path(p)) for p in args.files]
+    if args.json:
+        _print_json([d.model_dump(mode="json") for d in docs])
+    else:
+        for d in docs:
+            state = "; ".join(e.reason for e in d.errors) or "ok"
+            print(
+                f"{d.path}: {d.format}, {d.n_pages} pages, {len(d.blocks)} blocks, "
+                f"{len(d.tables)} tables: {state}"
+            )
+    return EXIT_OK
+
+
+def cmd_roadmap(args: argparse.Namespace) -> int:
+    from extractors.extract import extract
+    from extractors.roadmap import parse_roadmap
+
+    doc = extract(Path(args.file))
+    roadmap = parse_roadmap(doc, year=args.year)
+    warnings = [e.reason for e in doc.errors] + roadmap.warnings
+    out = {"items": [i.model_dump(mode="json") for i in roadmap.items], "warnings": warnings}
+    if args.json:
+        _print_json(out)
+    else:
+        for item in roadmap.items:
+            print(
+                f"{item.number}\t{item.deadline.text}\t{item.deadline.precision}\t"
+                f"{item.activity[:80]}"
+            )
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dates(args: argparse.Namespace) -> int:
+    from extractors.deadlines import infer_year, parse_deadline
+
+    lines = [line.rstrip("\n") for line in sys.stdin]
+    year = args.year if args.year is not None else infer_year(lines)
+    for line in lines:
+        if line.strip():
+            print(json.dumps(parse_deadline(line, year).to_json(), ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from classifiers.doctype import classify_rules
+    from extractors.extract import extract
+
+    out = []
+    for p in args.files:
+        doc = extract(Path(p))
+        if not doc.ok:
+            out.append({"path": p, "error": "; ".join(e.reason for e in doc.errors)})
+            continue
+        pred = classify_rules(doc)
+        out.append(
+            {
+                "path": p,
+                "doc_type": pred.doc_type,
+                "evidence_kind": pred.evidence_kind,
+                "probability": pred.probability,
+                "top_features": pred.reasons,
+            }
+        )
+    if args.json:
+        for obj in out:
+            print(json.dumps(obj, ensure_ascii=False))
+    else:
+        for obj in out:
+            print(f"{obj['path']}: {obj.get('doc_type', obj.get('error'))}")
+    return EXIT_OK
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from expert_sheet.settings import load_settings
+    from extractors.extract import extract
+    from extractors.roadmap import parse_roadmap
+    from pipelines import school as stages
+
+    arp = extract(Path(args.roadmap))
+    docs = [arp] + [extract(Path(p)) for p in args.evidence]
+    roadmap = parse_roadmap(arp)
+    records = stages.classify(docs, arp, load_settings().classifier.low_confidence)
+    items = stages.item_records(roadmap if roadmap.found else None)
+    result = stages.match(items, docs, records)
+    out = {
+        "matches": [m.model_dump() for m in result.matches],
+        "off_plan": result.off_plan,
+        "unreadable": [e.model_dump() for d in docs for e in d.errors],
+        "warnings": roadmap.warnings,
+    }
+    if args.json:
+        _print_json(out)
+    else:
+        for m in result.matches:
+            print(f"{m.document} -> item {m.item} ({m.score:.2f}): {m.reason}")
+        for name in result.off_plan:
+            print(f"{name}: off-plan")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evidence-review",
+        description="Draft expert sheets for anti-risk programmes of 500+ schools.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("review", help="review every school folder of a region export")
+    p.add_argument("dir", help="region export: one folder per school")
+    p.add_argument("--out", required=True, help="output folder for sheets and the summary")
+    p.add_argument("--report-date", required=True, type=_date, help="YYYY-MM-DD")
+    p.add_argument("--settings", type=Path, default=None, help="rubric TOML (default: shipped)")
+    p.add_argument("--json", action="store_true", help="print the region summary as JSON")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("extract", help="extract text and tables from files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("roadmap", help="parse the roadmap of an АРП file")
+    p.add_argument("file")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_roadmap)
+
+    p = sub.add_parser("dates", help="parse deadline cells, one per line on stdin, to JSON")
+    p.add_argument("--year", type=int, default=None)
+    p.set_defaults(func=cmd_dates)
+
+    p = sub.add_parser("classify", help="document type and evidence kind of files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("match", help="match evidence files to the items of a roadmap")
+    p.add_argument("roadmap")
+    p.add_argument("evidence", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_match)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

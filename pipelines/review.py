@@ -1,0 +1,137 @@
+"""Prefect flows: a region's export in, draft expert sheets and the region summary out."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from expert_sheet.records import SchoolSheet
+from expert_sheet.settings import load_settings
+from expert_sheet.summary import RegionSummary, summarize
+from expert_sheet.xlsx import write_sheet_xlsx, write_summary_xlsx
+from extractors.extract import extract
+from extractors.model import Document, ExtractionError
+from pipelines import school as stages
+
+
+class RegionError(Exception):
+    """The region folder itself is unusable; the message is for the operator."""
+
+
+def school_folders(region_dir: Path) -> list[Path]:
+    if not region_dir.is_dir():
+        raise RegionError(f"no such folder: {region_dir}")
+    folders = sorted(p for p in region_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not folders:
+        raise RegionError(f"no school folders in {region_dir} (expected one folder per school)")
+    return folders
+
+
+@task(name="extract-file", cache_policy=NO_CACHE)
+def extract_file(path: Path, root: Path) -> Document:
+    return extract(path, root=root)
+
+
+@task(name="score-school", cache_policy=NO_CACHE)
+def score_school(
+    folder: Path, report_date: date, settings_path: Path | None, docs: list[Document]
+) -> SchoolSheet:
+    return stages.review_school(folder, report_date, load_settings(settings_path), docs=docs)
+
+
+@task(name="write-school-sheet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
+    target = out_dir / sheet.folder
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
+    write_sheet_xlsx(sheet, target / "sheet.xlsx", export_dir)
+    return target
+
+
+@flow(name="review-school", flow_run_name="review-school-{folder.name}")
+def review_school(
+    folder: Path, out_dir: Path, report_date: date, settings_path: Path | None = None
+) -> SchoolSheet:
+    files = stages.school_files(folder)
+    docs = [f.result() for f in extract_file.map(files, root=folder)]
+    sheet = score_school(folder, report_date, settings_path, docs)
+    write_school(sheet, out_dir, folder)
+    create_markdown_artifact(
+        key=_artifact_key(f"sheet-{folder.name}"),
+        markdown=_school_markdown(sheet),
+        description=f"Draft expert sheet for {sheet.school}",
+    )
+    return sheet
+
+
+def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
+    return SchoolSheet(
+        school=folder.name,
+        folder=folder.name,
+        report_date=report_date.isoformat(),
+        failed=True,
+        errors=[ExtractionError(file=folder.name, stage="review", reason=reason)],
+    )
+
+
+@flow(name="review-region")
+def review_region(
+    region_dir: Path, out_dir: Path, report_date: date, settings_path: Path | None = None
+) -> RegionSummary:
+    logger = get_run_logger()
+    folders = school_folders(region_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sheets: list[SchoolSheet] = []
+    for n, folder in enumerate(folders, start=1):
+        state = review_school(folder, out_dir, report_date, settings_path, return_state=True)
+        if state.is_completed():
+            sheets.append(state.result())
+        else:
+            # One school's failure must not cost the region its review.
+            reason = str(state.message or "the school's review failed")
+            sheets.append(_failed_sheet(folder, report_date, reason))
+            (out_dir / folder.name).mkdir(exist_ok=True)
+            (out_dir / folder.name / "sheet.json").write_text(
+                sheets[-1].model_dump_json(indent=2), encoding="utf-8"
+            )
+        logger.info("schools done: %d/%d (%s)", n, len(folders), folder.name)
+    summary = summarize(sheets, report_date.isoformat())
+    (out_dir / "summary.json").write_text(
+        json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    write_summary_xlsx(summary, out_dir / "summary.xlsx")
+    create_table_artifact(
+        key=_artifact_key("region-summary"),
+        table=[r.model_dump(mode="json") for r in summary.rows],
+        description=f"Region summary, report date {summary.report_date}",
+    )
+    return summary
+
+
+def _artifact_key(text: str) -> str:
+    # Prefect artifact keys allow only lower-case letters, digits and dashes.
+    key = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in text.lower())
+    return "-".join(p for p in key.split("-") if p)[:100] or "artifact"
+
+
+def _school_markdown(sheet: SchoolSheet) -> str:
+    lines = [
+        f"# {sheet.school}",
+        "",
+        f"Report date: {sheet.report_date}",
+        "",
+        "| criterion | score | reason |",
+        "|---|---|---|",
+    ]
+    for key, value in sheet.scores.items():
+        reason = sheet.reasons.get(key, "").replace("|", "/")
+        lines.append(f"| {key} | {value} | {reason} |")
+    lines += ["", f"**Total: {sheet.total}**"]
+    if sheet.errors:
+        lines += ["", "Unreadable files:"] + [f"- {e.file}: {e.reason}" for e in sheet.errors]
+    return "\n".join(lines)

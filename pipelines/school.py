@@ -1,0 +1,190 @@
+"""The stages of one school's review as plain functions; the Prefect flow wraps them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from classifiers.doctype import classify_rules, expected_result_type, title_zone
+from classifiers.matching import DocText, ItemText, MatchResult, match_documents
+from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
+from expert_sheet.rubric import score, total
+from expert_sheet.settings import RubricSettings
+from extractors.extract import extract
+from extractors.model import Document
+from extractors.roadmap import Roadmap, parse_roadmap
+
+_SCHOOL_NAME = re.compile(
+    r"\b((?:М[АБК]?ОУ|Г[БА]?ОУ|ЧОУ|МОБУ|МОАУ)\s*[«\"]?[^\n]{3,80}?(?:школа|СОШ|ООШ|СШ|гимназия|"
+    r"лицей)[^\n,.]{0,30})",
+    re.I,
+)
+_ARP_HINT = re.compile(r"антирисков|\bАРП\b|программ\w+ (мер|по )", re.I)
+
+
+def school_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
+    )
+
+
+def extract_school(folder: Path) -> list[Document]:
+    return [extract(p, root=folder) for p in school_files(folder)]
+
+
+def find_arp(docs: list[Document]) -> tuple[Document | None, Roadmap | None]:
+    """The АРП is the file holding the roadmap; failing that, the one that calls itself АРП."""
+    best: tuple[Document | None, Roadmap | None] = (None, None)
+    for doc in docs:
+        if not doc.ok or not doc.tables:
+            continue
+        roadmap = parse_roadmap(doc)
+        if roadmap.found and (best[1] is None or len(roadmap.items) > len(best[1].items)):
+            best = (doc, roadmap)
+    if best[0] is not None:
+        return best
+    for doc in docs:
+        if doc.ok and (_ARP_HINT.search(title_zone(doc)) or _ARP_HINT.search(doc.name)):
+            return doc, parse_roadmap(doc)
+    return None, None
+
+
+def school_name(arp: Document | None, folder: Path) -> str:
+    if arp is not None:
+        match = _SCHOOL_NAME.search(title_zone(arp))
+        if match:
+            return " ".join(match.group(1).split())
+    return folder.name
+
+
+def classify(docs: list[Document], arp: Document | None, low: float) -> list[DocRecord]:
+    records = []
+    for doc in docs:
+        record = DocRecord(file=doc.path, sha256=doc.sha256, format=doc.format)
+        if not doc.ok:
+            record.readable = False
+        elif doc is arp:
+            record.is_arp, record.doc_type, record.evidence_kind = True, "plan", "plan"
+            record.probability = 1.0
+            record.type_reasons = ["файл содержит АРП (дорожную карту)"]
+        else:
+            pred = classify_rules(doc)
+            record.doc_type, record.evidence_kind = pred.doc_type, pred.evidence_kind
+            record.probability, record.type_reasons = pred.probability, pred.reasons
+            record.low_confidence = pred.probability < low
+        records.append(record)
+    return records
+
+
+def item_records(roadmap: Roadmap | None) -> list[ItemRecord]:
+    if roadmap is None:
+        return []
+    return [
+        ItemRecord(
+            number=i.number,
+            section=i.section,
+            task=i.task,
+            activity=i.activity,
+            deadline=i.deadline,
+            responsible=i.responsible,
+            indicator=i.indicator,
+            expected_result=i.expected_result,
+            expected_result_type=expected_result_type(i.expected_result or i.indicator),
+            evidence_refs=i.evidence_refs,
+            page=i.provenance.page,
+        )
+        for i in roadmap.items
+    ]
+
+
+def match(items: list[ItemRecord], docs: list[Document], records: list[DocRecord]) -> MatchResult:
+    evidence = [(d, r) for d, r in zip(docs, records, strict=True) if r.readable and not r.is_arp]
+    if not items or not evidence:
+        return MatchResult(off_plan=[r.file for _, r in evidence])
+    item_texts = [
+        ItemText(
+            number=i.number,
+            text=" ".join(p for p in (i.activity, i.indicator, i.expected_result) if p),
+            refs=i.evidence_refs,
+        )
+        for i in items
+    ]
+    doc_texts = []
+    for doc, _ in evidence:
+        zone = title_zone(doc)
+        doc_texts.append(DocText(name=doc.path, title=zone, body=doc.text()[len(zone) :]))
+    return match_documents(item_texts, doc_texts)
+
+
+def _match_page(doc: Document, words: list[str]) -> int | None:
+    """The page where most of the matching words' stems occur, for the sheet's link."""
+    stems = [w[:5] for w in words if len(w) >= 4]
+    best, best_hits = None, 0
+    for block in doc.blocks:
+        low = block.text.lower()
+        hits = sum(1 for s in stems if s in low)
+        if hits > best_hits:
+            best, best_hits = block.page, hits
+    return best
+
+
+def review_school(
+    folder: Path,
+    report_date: date,
+    settings: RubricSettings,
+    docs: list[Document] | None = None,
+) -> SchoolSheet:
+    docs = extract_school(folder) if docs is None else docs
+    arp, roadmap = find_arp(docs)
+    records = classify(docs, arp, settings.classifier.low_confidence)
+    items = item_records(roadmap if roadmap and roadmap.found else None)
+    result = match(items, docs, records)
+    by_file = {r.file: r for r in records}
+    by_path = {d.path: d for d in docs}
+    item_by_no = {i.number: i for i in items}
+    for m in result.matches:
+        record = by_file[m.document]
+        record.confirms.append(m.item)
+        record.match_reasons[m.item] = m.reason
+        page = _match_page(by_path[m.document], m.words)
+        if page is not None:
+            record.match_pages[m.item] = page
+        item_by_no[m.item].documents.append(m.document)
+    for name in result.off_plan:
+        by_file[name].off_plan = True
+    arp_text = arp.text() if arp is not None else ""
+    has_task_column = bool(roadmap and "task" in roadmap.columns)
+    has_deadlines = bool(roadmap and roadmap.has_deadline_column)
+    scores, reasons = score(
+        items, arp_text, has_task_column, records, report_date, settings, has_deadlines
+    )
+    planned = [i for i in items if i.planned]
+    implemented = [i for i in planned if i.implemented]
+    warnings = [f"{d.path}: {w}" for d in docs for w in d.warnings]
+    if roadmap is not None:
+        warnings += [f"{roadmap.file}: {w}" for w in roadmap.warnings]
+    if arp is None:
+        warnings.append("среди файлов не найдена АРП")
+    warnings += [
+        f"{r.file}: тип документа не определён уверенно ({r.probability:.2f})"
+        for r in records
+        if r.low_confidence
+    ]
+    return SchoolSheet(
+        school=school_name(arp, folder),
+        folder=folder.name,
+        report_date=report_date.isoformat(),
+        arp_file=arp.path if arp is not None else None,
+        scores=scores,
+        total=total(scores),
+        planned=len(planned),
+        implemented=len(implemented),
+        percent=round(100 * len(implemented) / len(planned), 1) if planned else None,
+        reasons=reasons,
+        items=items,
+        documents=records,
+        off_plan=[r.file for r in records if r.off_plan],
+        errors=[e for d in docs for e in d.errors],
+        warnings=warnings,
+    )
