@@ -51,11 +51,15 @@ TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"диплом\w*|свидетельств\w*|методическ\w+\s+(рекомендаци|разработк|материал)\w*|"
             r"программ\w+\s+(семинар|вебинар|педсовет|мастер|круглого|конференц|тренинг|"
             r"методическ|практикум|мероприяти)\w*|контрольн\w+\s+работ\w*|"
-            r"лист\w*\s+(оценивани|самооценк|обратной)\w*)",
+            r"лист\w*\s+(оценивани|самооценк|обратной)\w*|работ\w*\s+(обучающ|ученик|учащ)\w*|"
+            r"индивидуальн\w+\s+(образовательн\w+\s+)?маршрут\w*|портфолио)",
             re.I,
         ),
     ),
-    ("plan", re.compile(r"\b(план\w*|дорожн\w+\s+карт\w*|программ\w+|график\w*)\b", re.I)),
+    (
+        "plan",
+        re.compile(r"\b(план(а|у|ом|е|ы|ов)?|дорожн\w+\s+карт\w*|программ\w*|график\w*)\b", re.I),
+    ),
 ]
 # Layout cues in the body when the title says nothing.
 BODY_CUES: list[tuple[str, re.Pattern[str]]] = [
@@ -72,17 +76,42 @@ class DocTypePrediction(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
+# "П Р И К А З": typists space out the letters of a heading.
+_SPACED_CAPS = re.compile(r"\b(?:[А-ЯЁ] ){3,}[А-ЯЁ]\b")
+
+
 def title_zone(doc: Document) -> str:
     text = ""
     for block in doc.blocks:
         text += block.text + "\n"
         if len(text) >= TITLE_ZONE_CHARS:
             break
+    text = _SPACED_CAPS.sub(lambda m: m.group(0).replace(" ", ""), text)
     return text or doc.name
+
+
+def _heading_hit(zone: str) -> tuple[str, str] | None:
+    """A line that is nothing but a type word in capitals ("ПРИКАЗ", "ПРОТОКОЛ № 3") names
+    the document whatever the school's header above it mentions."""
+    lines = [line.strip() for line in zone.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        first = line.split()[0]
+        if not first.isupper() or len(first) < 5:
+            continue
+        # "ПРОГРАММА / семинара ...": the heading's next line may make it more specific.
+        text = " ".join(lines[n : n + 2])
+        found = [(m.group(0), t) for t, p in TITLE_RULES if (m := p.match(text))]
+        if found:
+            word, doc_type = max(found, key=lambda f: len(f[0]))
+            return doc_type, word
+    return None
 
 
 def classify_rules(doc: Document) -> DocTypePrediction:
     zone = title_zone(doc)
+    heading = _heading_hit(zone)
+    if heading is not None:
+        return _prediction(heading[0], 0.95, f"заголовок документа: «{heading[1]}»")
     hits = []
     for order, (doc_type, pattern) in enumerate(TITLE_RULES):
         match = pattern.search(zone)
