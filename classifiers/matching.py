@@ -1,49 +1,102 @@
-"""Evidence-to-roadmap matching by lemma overlap.
+"""Evidence-to-roadmap matching from several signals, combined by weights learnt on data.
 
-A document confirms an item when it covers enough of the item's own content words, weighted
-by how rare each word is in the school's paperwork (every document says "обучающиеся", few
-say "формирующее оценивание"). An explicit "Приложение N" in the roadmap row that names the
-file is a match on its own.
+For every document and every roadmap item of a school the matcher measures how much of the
+item's activity and result the document speaks of (lemmas weighted by rarity within the
+school, since every paper says "обучающиеся" and few say "формирующее оценивание"), how much
+of the document's own title the item accounts for (a news item about a ski race shares
+"принять участие" with a webinar but its title is about skiing), navec vectors for synonyms
+("совещание"/"заседание"), whether the document's dates fall within the item's deadline, an
+explicit "Приложение N" reference, and whether the document is the type the item promised.
+A logistic model turns the signals into a probability; its weights and the threshold are
+learnt on generated schools kept apart from the sample (`classifiers/train_matcher.py`) and
+stored in `classifiers/matcher.toml`, so an analyst can read and retrain them.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from classifiers.lemmas import lemmas
+from extractors.deadlines import parse_deadline
 
+SETTINGS_PATH = Path(__file__).with_name("matcher.toml")
+FEATURES = (
+    "activity_overlap",
+    "result_overlap",
+    "title_coverage",
+    "vector_similarity",
+    "relative_to_best",
+    "date_inside",
+    "date_outside",
+    "appendix_reference",
+    "type_promised",
+)
 _APPENDIX_IN_NAME = re.compile(r"прил(?:ожени[еяию]|\.)?\s*№?\s*(\d+)", re.I)
+# A sentence may end right after a date ("от 15.03.2022."); a version number may not.
+_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?!\d|\.\d)")
+_TEXT_DATE = re.compile(
+    r"\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)"
+    r"\w*\s+\d{4}",
+    re.I,
+)
+# A document dated a little after an event still reports on it.
+DATE_SLACK = timedelta(days=14)
+DATE_SCAN_CHARS = 4000
 
 
 class MatchSettings(BaseModel):
-    threshold: float = 0.34  # share of the item's weighted lemmas the document must cover
-    relative: float = 0.8  # keep further items scoring at least this share of the best one
-    title_weight: float = 2.0  # title-zone lemmas count this many times a body lemma
+    """Learnt weights of the signals and the decision threshold (see matcher.toml)."""
+
+    weights: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
+    intercept: float = 0.0
+    threshold: float = 0.5
+    # Title-zone lemmas count this many times a body lemma when measuring overlap.
+    title_weight: float = 2.0
+
+
+def load_match_settings(path: Path | None = None) -> MatchSettings:
+    with (path or SETTINGS_PATH).open("rb") as fh:
+        return MatchSettings.model_validate(tomllib.load(fh))
 
 
 class ItemText(BaseModel):
     number: str
-    text: str
+    activity: str
+    result: str = ""  # indicator, expected result, planned confirming document
+    start: date | None = None
+    end: date | None = None
+    expected_type: str | None = None
     refs: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return f"{self.activity} {self.result}".strip()
 
 
 class DocText(BaseModel):
     name: str
     title: str
     body: str
+    doc_type: str = "other"
 
 
 class Match(BaseModel):
     document: str
     item: str
-    score: float
+    score: float  # probability that the document confirms the item
     signals: dict[str, float] = Field(default_factory=dict)
     words: list[str] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
     reason: str = ""
 
 
@@ -52,10 +105,56 @@ class MatchResult(BaseModel):
     off_plan: list[str] = Field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _embedding():  # natasha.NewsEmbedding: untyped
+    """navec vectors shipped inside natasha's package: no download, ~1 s, once a process."""
+    from natasha import NewsEmbedding
+
+    return NewsEmbedding()
+
+
+def _mean_vector(words: Sequence[str], idf: dict[str, float]) -> np.ndarray | None:
+    emb = _embedding()
+    vecs, weights = [], []
+    for w in words:
+        v = emb.get(w)
+        if v is not None:
+            vecs.append(v)
+            weights.append(idf.get(w, 1.0))
+    if not vecs:
+        return None
+    mean = np.average(np.asarray(vecs, dtype=np.float32), axis=0, weights=weights)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else None
+
+
+def document_dates(text: str) -> list[date]:
+    """Dates written in the document (its own date, the event's date), in order."""
+    head = text[:DATE_SCAN_CHARS]
+    found: list[date] = []
+    for match in [*_NUMERIC_DATE.finditer(head), *_TEXT_DATE.finditer(head)]:
+        d = parse_deadline(match.group(0))
+        if d.precision == "day" and d.end is not None:
+            found.append(d.end)
+    return found
+
+
 def _idf(bags: Sequence[set[str]]) -> dict[str, float]:
     df = Counter(w for bag in bags for w in bag)
     n = len(bags)
     return {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
+
+
+def _coverage(
+    bag: set[str], title: set[str], body: set[str], idf: dict[str, float], title_weight: float
+) -> float:
+    total = sum(idf[w] for w in bag)
+    if not total:
+        return 0.0
+    covered = sum(
+        idf[w] * (1.0 if w in title else 1.0 / title_weight) for w in bag if w in title or w in body
+    )
+    return covered / total
 
 
 def _appendix_number(name: str) -> str | None:
@@ -63,57 +162,139 @@ def _appendix_number(name: str) -> str | None:
     return match.group(1) if match else None
 
 
+class PairFeatures(BaseModel):
+    """The signals of every (document, item) pair of one school, with what explains them."""
+
+    doc_index: list[int]
+    item_index: list[int]
+    values: list[list[float]]
+    words: list[list[str]]
+    dates: list[list[str]]
+
+
+def pair_features(
+    items: Sequence[ItemText], docs: Sequence[DocText], title_weight: float = 2.0
+) -> PairFeatures:
+    act = [set(lemmas(i.activity)) for i in items]
+    res = [set(lemmas(i.result)) for i in items]
+    titles = [set(lemmas(d.title)) for d in docs]
+    bodies = [set(lemmas(d.body)) for d in docs]
+    idf = _idf(
+        [a | r for a, r in zip(act, res, strict=True)]
+        + [t | b for t, b in zip(titles, bodies, strict=True)]
+    )
+    item_vecs = [_mean_vector(sorted(a), idf) for a in act]
+    doc_vecs = [_mean_vector(lemmas(d.title), idf) for d in docs]
+    doc_dates = [document_dates(f"{d.title}\n{d.body}") for d in docs]
+    out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
+    for di, doc in enumerate(docs):
+        appendix = _appendix_number(doc.name)
+        rows = []
+        for ii, item in enumerate(items):
+            a = _coverage(act[ii], titles[di], bodies[di], idf, title_weight)
+            r = _coverage(res[ii], titles[di], bodies[di], idf, title_weight)
+            title_total = sum(idf[w] for w in titles[di]) or 1.0
+            title_cov = sum(idf[w] for w in titles[di] & (act[ii] | res[ii])) / title_total
+            vi, vd = item_vecs[ii], doc_vecs[di]
+            vec = float(np.dot(vi, vd)) if vi is not None and vd is not None else 0.0
+            inside, outside, shown = _date_signals(item, doc_dates[di])
+            ref = float(bool(appendix) and f"Приложение {appendix}" in item.refs)
+            promised = float(item.expected_type is not None and doc.doc_type == item.expected_type)
+            rows.append([a, r, title_cov, vec, 0.0, inside, outside, ref, promised])
+            shared = (act[ii] | res[ii]) & (titles[di] | bodies[di])
+            out.words.append(sorted(shared, key=lambda w: -idf[w])[:8])
+            out.dates.append(shown)
+            out.doc_index.append(di)
+            out.item_index.append(ii)
+        best = max((row[0] for row in rows), default=0.0)
+        for row in rows:
+            row[4] = row[0] / best if best else 0.0
+        out.values.extend(rows)
+    return out
+
+
+def _date_signals(item: ItemText, dates: list[date]) -> tuple[float, float, list[str]]:
+    if not dates or (item.start is None and item.end is None):
+        return 0.0, 0.0, []
+    lo = (item.start or item.end or date.min) - DATE_SLACK
+    hi = (item.end or item.start or date.max) + DATE_SLACK
+    inside = [d for d in dates if lo <= d <= hi]
+    if inside:
+        return 1.0, 0.0, [d.isoformat() for d in inside[:3]]
+    return 0.0, 1.0, [d.isoformat() for d in dates[:3]]
+
+
+def probabilities(features: PairFeatures, settings: MatchSettings) -> np.ndarray:
+    if not features.values:
+        return np.zeros(0)
+    x = np.asarray(features.values, dtype=float)
+    w = np.asarray([settings.weights.get(f, 0.0) for f in FEATURES])
+    return 1.0 / (1.0 + np.exp(-(x @ w + settings.intercept)))
+
+
 def match_documents(
     items: Sequence[ItemText], docs: Sequence[DocText], settings: MatchSettings | None = None
 ) -> MatchResult:
-    settings = settings or MatchSettings()
-    item_bags = [set(lemmas(i.text)) for i in items]
-    title_bags = [set(lemmas(d.title)) for d in docs]
-    body_bags = [set(lemmas(d.body)) for d in docs]
-    idf = _idf(item_bags + [t | b for t, b in zip(title_bags, body_bags, strict=True)])
+    """Matches above the learnt threshold; a document with none is off-plan."""
+    settings = settings or load_match_settings()
     result = MatchResult()
-    for d, doc in enumerate(docs):
-        scored: list[Match] = []
-        appendix = _appendix_number(doc.name)
-        for i, item in enumerate(items):
-            bag = item_bags[i]
-            total = sum(idf[w] for w in bag) or 1.0
-            shared = bag & (title_bags[d] | body_bags[d])
-            covered = sum(
-                idf[w] * (1.0 if w in title_bags[d] else 1.0 / settings.title_weight)
-                for w in shared
-            )
-            score = covered / total
-            signals = {"lemma_overlap": round(score, 3)}
-            if appendix and f"Приложение {appendix}" in item.refs:
-                signals["appendix_reference"] = 1.0
-                score = max(score, 1.0)
-            words = sorted(shared, key=lambda w: -idf[w])[:8]
-            scored.append(
-                Match(
-                    document=doc.name,
-                    item=item.number,
-                    score=round(score, 3),
-                    signals=signals,
-                    words=words,
-                )
-            )
-        best = max((m.score for m in scored), default=0.0)
-        keep = [
-            m
-            for m in scored
-            if m.score >= settings.threshold and m.score >= settings.relative * best
-        ]
-        if not keep:
-            result.off_plan.append(doc.name)
+    if not docs:
+        return result
+    if not items:
+        result.off_plan = [d.name for d in docs]
+        return result
+    feats = pair_features(items, docs, settings.title_weight)
+    probs = probabilities(feats, settings)
+    # The roadmap row naming the file is the school's own statement of the link: decisive,
+    # whatever the weights (generated schools rarely name appendices, so none is learnt).
+    ref = FEATURES.index("appendix_reference")
+    probs = np.where([row[ref] > 0 for row in feats.values], np.maximum(probs, 0.99), probs)
+    matched: set[int] = set()
+    for k, p in enumerate(probs):
+        if p < settings.threshold:
             continue
-        for m in keep:
-            m.reason = _reason(m)
-        result.matches.extend(keep)
+        di, ii = feats.doc_index[k], feats.item_index[k]
+        signals = dict(zip(FEATURES, (round(v, 3) for v in feats.values[k]), strict=True))
+        m = Match(
+            document=docs[di].name,
+            item=items[ii].number,
+            score=round(float(p), 3),
+            signals=signals,
+            words=feats.words[k],
+            dates=feats.dates[k],
+        )
+        m.reason = explain(m, settings)
+        result.matches.append(m)
+        matched.add(di)
+    result.off_plan = [d.name for i, d in enumerate(docs) if i not in matched]
     return result
 
 
-def _reason(m: Match) -> str:
-    if "appendix_reference" in m.signals:
-        return f"файл указан в строке ДК как приложение; общие слова: {', '.join(m.words)}"
-    return f"совпало {m.signals['lemma_overlap']:.0%} слов мероприятия: {', '.join(m.words)}"
+def explain(m: Match, settings: MatchSettings) -> str:
+    """The signals that pushed this match, strongest first, in the expert's words."""
+    parts = []
+    if m.signals.get("appendix_reference"):
+        parts.append("файл назван в строке дорожной карты как приложение")
+    contributions = sorted(
+        ((settings.weights.get(f, 0.0) * v, f) for f, v in m.signals.items()), reverse=True
+    )
+    for weight, name in contributions:
+        if weight <= 0.05:
+            continue
+        if name == "activity_overlap":
+            parts.append(
+                f"совпадают слова мероприятия ({m.signals[name]:.0%}): " + ", ".join(m.words[:5])
+            )
+        elif name == "result_overlap":
+            parts.append(f"совпадает ожидаемый результат ({m.signals[name]:.0%})")
+        elif name == "title_coverage":
+            parts.append(f"заголовок документа о том же ({m.signals[name]:.0%})")
+        elif name == "vector_similarity":
+            parts.append(f"близкие по смыслу слова ({m.signals[name]:.2f})")
+        elif name == "date_inside":
+            parts.append("дата документа в сроке мероприятия: " + ", ".join(m.dates))
+        elif name == "appendix_reference":  # pragma: no cover - decisive, see match_documents
+            parts.append("файл назван в строке дорожной карты как приложение")
+        elif name == "type_promised":
+            parts.append("документ того типа, что обещан в результате мероприятия")
+    return f"вероятность {m.score:.2f}: " + "; ".join(parts[:4])

@@ -3540,15 +3540,19 @@ def _clear(root: Path) -> None:
             shutil.rmtree(child)
 
 
-def generate(out_dir: Path, truth_dir: Path, n_schools: int = 6, seed: int = 0) -> list[dict]:
-    """Write `n_schools` school folders and their truth files; return the truth dicts."""
+def generate(out_dir: Path, truth_dir: Path, n_schools: int = 6, seed: int = 0,
+             start: int = 0) -> list[dict]:
+    """Write `n_schools` school folders and their truth files; return the truth dicts.
+
+    Schools are numbered from `start`: the first six numbers are the canonical sample, so
+    `start=6` gives only recombined schools (data for tuning that never holds the sample)."""
     out_dir, truth_dir = Path(out_dir), Path(truth_dir)
     _clear(out_dir)
     _clear(truth_dir)
     used = {"МОУ Сосновская ООШ", "МОУ Средняя школа № 14 г. Заволжск", "МКОУ «Кедровская СОШ»",
             "МОУ Полянская СШ", "МБОУ Никольская СОШ", "МОУ Средняя школа № 9 г. Заволжск"}
     truths = []
-    for i in range(n_schools):
+    for i in range(start, start + n_schools):
         rng = random.Random(f"{seed}:{i}")
         s, plan = CANONICAL[i](rng) if i < len(CANONICAL) else random_school(i, rng, used)
         evidence = run_plan(s, plan, rng)
@@ -3573,8 +3577,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--truth", type=Path, default=ROOT / "sample_truth")
     ap.add_argument("--schools", type=int, default=6)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--start", type=int, default=0, help="number of the first school")
     args = ap.parse_args(argv)
-    truths = generate(args.out, args.truth, args.schools, args.seed)
+    truths = generate(args.out, args.truth, args.schools, args.seed, args.start)
     for t in truths:
         e = t["expected"]
         print(f"{t['folder']:<34} {t['layout']:<5} items={len(t['items']):>2} "

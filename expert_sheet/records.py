@@ -36,6 +36,7 @@ class ItemRecord(BaseModel):
     responsible: str = ""
     indicator: str = ""
     expected_result: str = ""
+    evidence: str = ""  # the confirming document the roadmap row itself names
     expected_result_type: str | None = None
     evidence_refs: list[str] = Field(default_factory=list)
     planned: bool = False

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from classifiers.doctype import classify_rules, expected_result_type, title_zone
-from classifiers.matching import DocText, ItemText, MatchResult, match_documents
+from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, match_documents
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
 from expert_sheet.rubric import score, total
 from expert_sheet.settings import RubricSettings
@@ -90,6 +90,7 @@ def item_records(roadmap: Roadmap | None) -> list[ItemRecord]:
             responsible=i.responsible,
             indicator=i.indicator,
             expected_result=i.expected_result,
+            evidence=i.evidence,
             expected_result_type=expected_result_type(i.expected_result or i.indicator),
             evidence_refs=i.evidence_refs,
             page=i.provenance.page,
@@ -98,23 +99,45 @@ def item_records(roadmap: Roadmap | None) -> list[ItemRecord]:
     ]
 
 
-def match(items: list[ItemRecord], docs: list[Document], records: list[DocRecord]) -> MatchResult:
-    evidence = [(d, r) for d, r in zip(docs, records, strict=True) if r.readable and not r.is_arp]
-    if not items or not evidence:
-        return MatchResult(off_plan=[r.file for _, r in evidence])
-    item_texts = [
+def item_texts(items: list[ItemRecord]) -> list[ItemText]:
+    return [
         ItemText(
             number=i.number,
-            text=" ".join(p for p in (i.activity, i.indicator, i.expected_result) if p),
+            activity=i.activity,
+            result=" ".join(p for p in (i.indicator, i.expected_result, i.evidence) if p),
+            start=i.deadline.start,
+            end=i.deadline.end,
+            expected_type=i.expected_result_type,
             refs=i.evidence_refs,
         )
         for i in items
     ]
-    doc_texts = []
-    for doc, _ in evidence:
-        zone = title_zone(doc)
-        doc_texts.append(DocText(name=doc.path, title=zone, body=doc.text()[len(zone) :]))
-    return match_documents(item_texts, doc_texts)
+
+
+def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
+    """The documents that may confirm items: readable ones other than the АРП itself."""
+    out = []
+    for doc, record in zip(docs, records, strict=True):
+        if record.readable and not record.is_arp:
+            zone = title_zone(doc)
+            out.append(
+                DocText(
+                    name=doc.path,
+                    title=zone,
+                    body=doc.text()[len(zone) :],
+                    doc_type=record.doc_type,
+                )
+            )
+    return out
+
+
+def match(
+    items: list[ItemRecord],
+    docs: list[Document],
+    records: list[DocRecord],
+    settings: MatchSettings | None = None,
+) -> MatchResult:
+    return match_documents(item_texts(items), doc_texts(docs, records), settings)
 
 
 def _match_page(doc: Document, words: list[str]) -> int | None:

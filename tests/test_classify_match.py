@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from classifiers.doctype import classify_rules, expected_result_type
-from classifiers.matching import DocText, ItemText, match_documents
+from classifiers.matching import (
+    FEATURES,
+    DocText,
+    ItemText,
+    document_dates,
+    load_match_settings,
+    match_documents,
+    pair_features,
+)
 from extractors.model import Block, Document
 
 
 def doc(*lines: str, name: str = "file.pdf") -> Document:
-    return Document(path=name, sha256="x", format="pdf",
-                    blocks=[Block(text=t, page=1) for t in lines])
+    return Document(
+        path=name, sha256="x", format="pdf", blocks=[Block(text=t, page=1) for t in lines]
+    )
 
 
 @pytest.mark.parametrize(
     ("lines", "doc_type", "kind"),
     [
-        (["МОУ СШ № 3", "ПРИКАЗ", "от 14.02.2022 № 45", "О проведении педагогического совета"],
-         "order", "plan"),
-        (["ПРОТОКОЛ № 3", "заседания методического объединения", "Присутствовали: 8 чел."],
-         "protocol", "result"),
-        (["Аналитическая справка по итогам диагностики обучающихся 5-х классов"],
-         "analytic_note", "result"),
+        (
+            ["МОУ СШ № 3", "ПРИКАЗ", "от 14.02.2022 № 45", "О проведении педагогического совета"],
+            "order",
+            "plan",
+        ),
+        (
+            ["ПРОТОКОЛ № 3", "заседания методического объединения", "Присутствовали: 8 чел."],
+            "protocol",
+            "result",
+        ),
+        (
+            ["Аналитическая справка по итогам диагностики обучающихся 5-х классов"],
+            "analytic_note",
+            "result",
+        ),
         (["Отчёт о реализации антирисковой программы за первое полугодие"], "report", "result"),
         (["Положение о внутришкольной системе повышения квалификации"], "regulation", "plan"),
         (["Технологическая карта урока математики в 6 классе"], "product", "result"),
@@ -33,8 +53,11 @@ def doc(*lines: str, name: str = "file.pdf") -> Document:
         (["ПРИКАЗ № 12", "Об утверждении отчёта о самообследовании"], "order", "plan"),
         (["Протокол педсовета", "Слушали: о приказе № 5"], "protocol", "result"),
         # No title word: the layout decides.
-        (["МОУ СШ № 9", "В целях повышения качества", "ПРИКАЗЫВАЮ:", "1. Провести"],
-         "order", "plan"),
+        (
+            ["МОУ СШ № 9", "В целях повышения качества", "ПРИКАЗЫВАЮ:", "1. Провести"],
+            "order",
+            "plan",
+        ),
     ],
 )
 def test_rules(lines: list[str], doc_type: str, kind: str) -> None:
@@ -50,31 +73,140 @@ def test_expected_result_type() -> None:
 
 
 ITEMS = [
-    ItemText(number="1", text="Внедрение технологии формирующего оценивания на уроках"),
-    ItemText(number="2", text="Диагностика профессиональных дефицитов педагогов",
-             refs=["Приложение 3"]),
-    ItemText(number="3", text="Консультирование родителей по вопросам адаптации пятиклассников"),
+    ItemText(
+        number="1",
+        activity="Внедрение технологии формирующего оценивания на уроках",
+        start=date(2022, 3, 1),
+        end=date(2022, 4, 30),
+    ),
+    ItemText(
+        number="2",
+        activity="Диагностика профессиональных дефицитов педагогов",
+        refs=["Приложение 3"],
+    ),
+    ItemText(
+        number="3",
+        activity="Консультирование родителей по вопросам адаптации пятиклассников",
+        result="Аналитическая справка по итогам консультирования",
+    ),
+]
+DOCS = [
+    DocText(
+        name="Протокол МО.pdf",
+        title="Протокол заседания МО учителей от 15.03.2022. О внедрении технологии "
+        "формирующего оценивания",
+        body="Слушали: об опыте формирующего оценивания на уроках. Технология внедрена.",
+        doc_type="protocol",
+    ),
+    DocText(
+        name="Справка.pdf",
+        title="Справка по итогам консультаций родителей",
+        body="Проведено консультирование родителей пятиклассников по адаптации.",
+        doc_type="analytic_note",
+    ),
+    DocText(
+        name="Договор.pdf",
+        title="Договор о сетевом взаимодействии",
+        body="Стороны договорились о совместном использовании спортзала.",
+        doc_type="other",
+    ),
 ]
 
 
-def test_matching_by_lemmas_and_off_plan() -> None:
-    docs = [
-        DocText(name="Протокол МО.pdf", title="Протокол заседания МО учителей",
-                body="Слушали: об опыте формирующего оценивания на уроках. Технология внедрена."),
-        DocText(name="Справка.pdf", title="Справка по итогам консультаций родителей",
-                body="Проведено консультирование родителей пятиклассников по адаптации."),
-        DocText(name="Договор.pdf", title="Договор о сетевом взаимодействии",
-                body="Стороны договорились о совместном использовании спортзала."),
-    ]
-    result = match_documents(ITEMS, docs)
+def _signals(item: int, doc: int, items=ITEMS, docs=DOCS) -> dict[str, float]:
+    feats = pair_features(items, docs)
+    k = next(
+        k
+        for k in range(len(feats.values))
+        if feats.item_index[k] == item and feats.doc_index[k] == doc
+    )
+    return dict(zip(FEATURES, feats.values[k], strict=True))
+
+
+def test_matching_with_the_learnt_settings_and_off_plan() -> None:
+    result = match_documents(ITEMS, DOCS)
     pairs = {(m.document, m.item) for m in result.matches}
     assert pairs == {("Протокол МО.pdf", "1"), ("Справка.pdf", "3")}
     assert result.off_plan == ["Договор.pdf"]
     m = next(m for m in result.matches if m.item == "1")
-    assert "оценивание" in m.words and m.reason
+    assert "оценивание" in m.words and m.reason.startswith("вероятность")
+    assert m.dates == ["2022-03-15"]
 
 
-def test_appendix_reference_matches_by_file_name() -> None:
+def test_lemma_signals_prefer_the_right_item() -> None:
+    right, wrong = _signals(0, 0), _signals(1, 0)
+    assert right["activity_overlap"] > 0.5 and wrong["activity_overlap"] < 0.1
+    assert right["relative_to_best"] == 1.0 > wrong["relative_to_best"]
+    assert _signals(2, 1)["result_overlap"] > 0
+
+
+def test_title_coverage_separates_a_news_item_sharing_generic_words() -> None:
+    items = [
+        ItemText(number="1", activity="Участие педагогов в вебинаре по функциональной грамотности")
+    ]
+    docs = [
+        DocText(
+            name="Новость.docx",
+            title="Вся школа вышла на лыжню",
+            body="Педагоги приняли участие в лыжной гонке.",
+        ),
+        DocText(
+            name="Сертификат.pdf",
+            title="Сертификат участника вебинара по функциональной грамотности",
+            body="",
+        ),
+    ]
+    news, cert = _signals(0, 0, items, docs), _signals(0, 1, items, docs)
+    assert news["title_coverage"] < cert["title_coverage"]
+
+
+def test_vector_similarity_sees_synonyms() -> None:
+    items = [ItemText(number="1", activity="заседание")]
+    docs = [DocText(name="a", title="совещание", body=""), DocText(name="b", title="лыжи", body="")]
+    assert (
+        _signals(0, 0, items, docs)["vector_similarity"]
+        > _signals(0, 1, items, docs)["vector_similarity"]
+    )
+
+
+def test_date_signals() -> None:
+    assert document_dates("Приказ от 14.02.2022 № 5; собрание 3 марта 2022 года") == [
+        date(2022, 2, 14),
+        date(2022, 3, 3),
+    ]
+    inside = _signals(0, 0)
+    assert inside["date_inside"] == 1.0 and inside["date_outside"] == 0.0
+    late = [DocText(name="x", title="Протокол от 20.09.2022", body="")]
+    outside = _signals(0, 0, ITEMS, late)
+    assert outside["date_inside"] == 0.0 and outside["date_outside"] == 1.0
+    # An item without dates (vague) gives no date evidence either way.
+    assert _signals(1, 0)["date_inside"] == _signals(1, 0)["date_outside"] == 0.0
+
+
+def test_appendix_reference_is_decisive() -> None:
     docs = [DocText(name="Приложение 3.pdf", title="Список", body="Иванова, Петров")]
+    assert _signals(1, 0, ITEMS, docs)["appendix_reference"] == 1.0
     result = match_documents(ITEMS, docs)
-    assert [(m.item, m.signals.get("appendix_reference")) for m in result.matches] == [("2", 1.0)]
+    assert [(m.item, m.score) for m in result.matches] == [("2", 0.99)]
+
+
+def test_promised_type_signal() -> None:
+    items = [ItemText(number="1", activity="Положение о ВСОКО", expected_type="order")]
+    docs = [
+        DocText(name="a", title="Приказ", body="", doc_type="order"),
+        DocText(name="b", title="Протокол", body="", doc_type="protocol"),
+    ]
+    assert _signals(0, 0, items, docs)["type_promised"] == 1.0
+    assert _signals(0, 1, items, docs)["type_promised"] == 0.0
+
+
+def test_threshold_decides_and_documents_without_items_are_off_plan() -> None:
+    strict = load_match_settings().model_copy(update={"threshold": 0.999})
+    result = match_documents(ITEMS, DOCS, strict)
+    assert not result.matches and len(result.off_plan) == 3
+    assert match_documents([], DOCS).off_plan == [d.name for d in DOCS]
+
+
+def test_shipped_weights_are_learnt_not_blank() -> None:
+    settings = load_match_settings()
+    assert settings.weights["activity_overlap"] > 0 and 0 < settings.threshold < 1

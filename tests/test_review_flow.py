@@ -19,8 +19,10 @@ CRITERIA = ("K1", "K2", "K3", "K4", "K5", "K6")
 
 
 def truths() -> dict[str, dict]:
-    return {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(TRUTH.glob("*/truth.json"))}
+    return {
+        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(TRUTH.glob("*/truth.json"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,19 @@ def reviewed(prefect_harness, tmp_path_factory) -> Path:
 def test_every_school_has_sheets_and_the_region_a_summary(reviewed: Path) -> None:
     for folder in truths():
         sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
-        for key in ("school", "report_date", "scores", "total", "planned", "implemented",
-                    "percent", "items", "documents", "reasons", "errors"):
+        for key in (
+            "school",
+            "report_date",
+            "scores",
+            "total",
+            "planned",
+            "implemented",
+            "percent",
+            "items",
+            "documents",
+            "reasons",
+            "errors",
+        ):
             assert key in sheet, key
         assert set(sheet["reasons"]) == set(CRITERIA)
         for d in sheet["documents"]:
@@ -58,8 +71,15 @@ def test_scores_match_ground_truth(reviewed: Path) -> None:
         sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
         for key in CRITERIA:
             if sheet["scores"][key] != truth["expected"][key]:
-                mismatches.append((folder, key, sheet["scores"][key], truth["expected"][key],
-                                   sheet["reasons"][key]))
+                mismatches.append(
+                    (
+                        folder,
+                        key,
+                        sheet["scores"][key],
+                        truth["expected"][key],
+                        sheet["reasons"][key],
+                    )
+                )
         assert sheet["planned"] == truth["expected"]["planned"], folder
         assert abs(sheet["total"] - truth["expected"]["total"]) <= 1, folder
     assert len(mismatches) <= ALLOWED_MISMATCHES, mismatches
@@ -68,15 +88,18 @@ def test_scores_match_ground_truth(reviewed: Path) -> None:
 def test_roadmap_items_and_deadlines_match_truth(reviewed: Path) -> None:
     for folder, truth in truths().items():
         sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
-        got = [(i["deadline"]["start"], i["deadline"]["end"], i["deadline"]["precision"])
-               for i in sheet["items"]]
+        got = [
+            (i["deadline"]["start"], i["deadline"]["end"], i["deadline"]["precision"])
+            for i in sheet["items"]
+        ]
         want = [(i["start"], i["end"], i["precision"]) for i in truth["items"]]
         assert got == want, folder
 
 
 def test_unreadable_files_are_error_records(reviewed: Path) -> None:
-    unreadable = {(f, d["file"]) for f, t in truths().items()
-                  for d in t["documents"] if not d["readable"]}
+    unreadable = {
+        (f, d["file"]) for f, t in truths().items() for d in t["documents"] if not d["readable"]
+    }
     assert unreadable
     for folder, name in unreadable:
         sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
@@ -98,16 +121,33 @@ def test_xlsx_sheet_reads_back(reviewed: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_cli_refuses_missing_or_empty_region(tmp_path: Path) -> None:
-    missing = _cli("review", str(tmp_path / "nope"), "--out", str(tmp_path / "o"),
-                   "--report-date", "2022-06-01")
+    missing = _cli(
+        "review",
+        str(tmp_path / "nope"),
+        "--out",
+        str(tmp_path / "o"),
+        "--report-date",
+        "2022-06-01",
+    )
     assert missing.returncode != 0
     assert missing.stderr.strip().count("\n") == 0 and "no such folder" in missing.stderr
     (tmp_path / "empty").mkdir()
-    empty = _cli("review", str(tmp_path / "empty"), "--out", str(tmp_path / "o"),
-                 "--report-date", "2022-06-01")
+    empty = _cli(
+        "review",
+        str(tmp_path / "empty"),
+        "--out",
+        str(tmp_path / "o"),
+        "--report-date",
+        "2022-06-01",
+    )
     assert empty.returncode != 0 and "no school folders" in empty.stderr

@@ -23,17 +23,46 @@ TRUTH = ROOT / "data" / "sample_truth"
 REPORT_DATE = date(2022, 6, 1)
 RESULT_KINDS = {"protocol", "analytic_note", "report", "product", "photo"}
 KIND_OF = {
-    "protocol": "result", "analytic_note": "result", "report": "result", "product": "result",
-    "photo": "result", "order": "plan", "plan": "plan", "regulation": "plan", "other": "other",
+    "protocol": "result",
+    "analytic_note": "result",
+    "report": "result",
+    "product": "result",
+    "photo": "result",
+    "order": "plan",
+    "plan": "plan",
+    "regulation": "plan",
+    "other": "other",
 }
-TRUTH_KEYS = {"school", "municipality", "folder", "report_date", "risk_direction", "arp_file",
-              "layout", "items", "documents", "expected"}
-ITEM_KEYS = {"number", "section", "task", "activity", "deadline_text", "start", "end",
-             "precision", "responsible", "indicator", "expected_result_type", "planned",
-             "implemented", "confirmed_by"}
+TRUTH_KEYS = {
+    "school",
+    "municipality",
+    "folder",
+    "report_date",
+    "risk_direction",
+    "arp_file",
+    "layout",
+    "items",
+    "documents",
+    "expected",
+}
+ITEM_KEYS = {
+    "number",
+    "section",
+    "task",
+    "activity",
+    "deadline_text",
+    "start",
+    "end",
+    "precision",
+    "responsible",
+    "indicator",
+    "expected_result_type",
+    "planned",
+    "implemented",
+    "confirmed_by",
+}
 DOC_KEYS = {"file", "readable", "doc_type", "evidence_kind", "confirms", "off_plan"}
-EXPECTED_KEYS = {"K1", "K2", "K3", "K4", "K5", "K6", "total", "planned", "implemented",
-                 "percent"}
+EXPECTED_KEYS = {"K1", "K2", "K3", "K4", "K5", "K6", "total", "planned", "implemented", "percent"}
 
 
 def _load_generator():
@@ -46,8 +75,7 @@ def _load_generator():
 
 
 def _truths() -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(TRUTH.glob("*/truth.json"))]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(TRUTH.glob("*/truth.json"))]
 
 
 TRUTHS = _truths()
@@ -93,7 +121,8 @@ def test_regenerating_gives_the_committed_truth(tmp_path: Path) -> None:
         fresh = json.loads((tmp_path / "truth" / t["folder"] / "truth.json").read_text("utf-8"))
         assert fresh == t, t["folder"]
         assert sorted(p.name for p in (tmp_path / "sample" / t["folder"]).iterdir()) == sorted(
-            p.name for p in (SAMPLE / t["folder"]).iterdir())
+            p.name for p in (SAMPLE / t["folder"]).iterdir()
+        )
 
 
 def test_generator_scales_with_exact_truth(tmp_path: Path) -> None:
@@ -150,8 +179,11 @@ def test_sample_covers_every_case() -> None:
         assert {t["expected"][k] for t in TRUTHS} == {0, 1}, k
     assert any(t["expected"]["K5"] == 1 and t["expected"]["K6"] == 1 for t in TRUTHS)
     # a plan-only item: evidenced only by an order "о проведении ...", hence not implemented
-    assert any(it["planned"] and it["confirmed_by"] and not it["implemented"]
-               for t in TRUTHS for it in t["items"])
+    assert any(
+        it["planned"] and it["confirmed_by"] and not it["implemented"]
+        for t in TRUTHS
+        for it in t["items"]
+    )
     # off-plan documents exist
     assert any(d["off_plan"] for t in TRUTHS for d in t["documents"])
 
@@ -179,9 +211,10 @@ def _check_consistency(t: dict, sample_root: Path) -> None:
         for d in confirming:
             assert it["number"] in d["confirms"]
         implemented = planned and any(
-            d["readable"] and (d["doc_type"] in RESULT_KINDS
-                               or d["doc_type"] == it["expected_result_type"])
-            for d in confirming)
+            d["readable"]
+            and (d["doc_type"] in RESULT_KINDS or d["doc_type"] == it["expected_result_type"])
+            for d in confirming
+        )
         assert it["implemented"] == implemented, (t["folder"], it["number"])
     for d in docs:
         for n in d["confirms"]:
@@ -216,8 +249,12 @@ def _check_consistency(t: dict, sample_root: Path) -> None:
     expected_type = {it["number"]: it["expected_result_type"] for it in items}
     if has_roadmap and evidence:
         matched = [d for d in evidence if d["confirms"]]
-        good = [d for d in matched if d["doc_type"] in RESULT_KINDS
-                or any(expected_type[n] == d["doc_type"] for n in d["confirms"])]
+        good = [
+            d
+            for d in matched
+            if d["doc_type"] in RESULT_KINDS
+            or any(expected_type[n] == d["doc_type"] for n in d["confirms"])
+        ]
         assert e["K5"] == int(len(matched) >= 0.8 * len(evidence))
         assert e["K6"] == int(len(good) >= 0.8 * len(evidence))
     else:
@@ -263,16 +300,19 @@ def test_files_open_as_declared(truth: dict) -> None:
             assert continued >= 1, "the L5 roadmap must have a row split across pages"
 
 
-@pytest.mark.parametrize("truth", [t for t in TRUTHS if t["arp_file"].endswith(".docx")
-                                   and t["layout"] != "none"],
-                         ids=lambda t: t["folder"])
+@pytest.mark.parametrize(
+    "truth",
+    [t for t in TRUTHS if t["arp_file"].endswith(".docx") and t["layout"] != "none"],
+    ids=lambda t: t["folder"],
+)
 def test_docx_roadmap_rows_match_items(truth: dict) -> None:
     import docx
 
     d = docx.Document(str(SAMPLE / truth["folder"] / truth["arp_file"]))
     header_words = ("Мероприят", "Срок")
-    tables = [t for t in d.tables
-              if all(any(w in c.text for c in t.rows[0].cells) for w in header_words)]
+    tables = [
+        t for t in d.tables if all(any(w in c.text for c in t.rows[0].cells) for w in header_words)
+    ]
     assert len(tables) == 1
     rows = [[c.text for c in r.cells] for r in tables[0].rows[1:]]
     rows = [r for r in rows if not r[0].startswith("Этап")]
