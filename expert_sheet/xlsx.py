@@ -86,6 +86,7 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
     ws.cell(row=row, column=3, value=percent)
 
     _items_sheet(wb, sheet)
+    _off_plan_sheet(wb, sheet, path.parent, export_dir)
     _documents_sheet(wb, sheet, path.parent, export_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -129,6 +130,28 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
             ws.cell(row=row, column=col).fill = EDIT_FILL
     if not sheet.items:
         ws.cell(row=2, column=1, value="Дорожная карта не найдена: K1 – Н/о")
+
+
+def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+    """Documents matched to no roadmap item: experts list these and never count them."""
+    ws = wb.create_sheet("Вне плана")
+    for col, width in zip("ABCD", (50, 16, 30, 40), strict=True):
+        ws.column_dimensions[col].width = width
+    _header(
+        ws,
+        1,
+        ["Документ", "Тип", "Исправление: мероприятия (через ;)", "Комментарий эксперта"],
+        {3, 4},
+    )
+    by_file = {d.file: d for d in sheet.documents}
+    for row, name in enumerate(sheet.off_plan, start=2):
+        ws.cell(row=row, column=1, value=name).hyperlink = _link(sheet_dir, export_dir, name)
+        ws.cell(row=row, column=1).style = "Hyperlink"
+        ws.cell(row=row, column=2, value=by_file[name].doc_type if name in by_file else "")
+        for col in (3, 4):
+            ws.cell(row=row, column=col).fill = EDIT_FILL
+    if not sheet.off_plan:
+        ws.cell(row=2, column=1, value="Документов вне плана нет")
 
 
 def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:

@@ -151,3 +151,14 @@ def test_cli_refuses_missing_or_empty_region(tmp_path: Path) -> None:
         "2022-06-01",
     )
     assert empty.returncode != 0 and "no school folders" in empty.stderr
+
+
+def test_xlsx_lists_off_plan_documents(reviewed: Path) -> None:
+    for folder in truths():
+        wb = openpyxl.load_workbook(reviewed / folder / "sheet.xlsx")
+        listed = {c.value for c in wb["Вне плана"]["A"][1:] if c.hyperlink is not None}
+        sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
+        assert listed == set(sheet["off_plan"]), folder
+        # Score cells the expert edits carry a drop-down list.
+        ws = wb["Экспертный лист"]
+        assert any("E7" in str(dv.sqref) for dv in ws.data_validations.dataValidation)

@@ -1,0 +1,163 @@
+"""Review quality and speed on regions whose truth the generator wrote, not the matcher.
+
+    .venv/bin/python bench/review.py [--schools 20] [--seed 2] [--no-flow]
+
+The region is the bundled sample (6 schools) plus generated schools numbered 6 and up with a
+seed other than the matcher's training seed (1), so no school here was used for tuning.
+Prints, side by side for our matcher and a plain TF-IDF cosine baseline: match F1 over
+(document, item) pairs and off-plan F1 over documents; then K1-K6 agreement with the truth,
+totals within ±1, and the wall time of the whole Prefect flow on the region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from classifiers.matching import DocText, ItemText, match_documents  # noqa: E402
+from classifiers.train_matcher import load_cases  # noqa: E402
+from expert_sheet.settings import load_settings  # noqa: E402
+from pipelines import school as stages  # noqa: E402
+
+REPORT = date(2022, 6, 1)
+CRITERIA = ("K1", "K2", "K3", "K4", "K5", "K6")
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_sample",
+                                                  ROOT / "data" / "generate_sample.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["generate_sample"] = gen
+    spec.loader.exec_module(gen)
+    return gen
+
+
+def build_region(tmp: Path, n_schools: int, seed: int) -> tuple[Path, Path]:
+    region, truth = tmp / "region", tmp / "truth"
+    extra = max(0, n_schools - 6)
+    if extra:
+        _generator().generate(region, truth, n_schools=extra, seed=seed, start=6)
+    region.mkdir(exist_ok=True)
+    truth.mkdir(exist_ok=True)
+    for folder in sorted((ROOT / "data" / "sample").iterdir())[: min(6, n_schools)]:
+        shutil.copytree(folder, region / folder.name)
+        shutil.copytree(ROOT / "data" / "sample_truth" / folder.name, truth / folder.name)
+    return region, truth
+
+
+def tfidf_match(items: list[ItemText], docs: list[DocText], threshold: float
+                ) -> set[tuple[str, str]]:
+    if not items or not docs:
+        return set()
+    vec = TfidfVectorizer().fit([i.text for i in items] + [f"{d.title} {d.body}" for d in docs])
+    sims = (vec.transform([f"{d.title} {d.body}" for d in docs])
+            @ vec.transform([i.text for i in items]).T).toarray()
+    return {(docs[r].name, items[c].number) for r, c in zip(*np.nonzero(sims >= threshold),
+                                                             strict=True)}
+
+
+def tfidf_threshold() -> float:
+    """The baseline gets the same fairness as ours: its threshold is tuned on the dev data."""
+    cases = load_cases()
+    best, best_f1 = 0.1, -1.0
+    for t in np.linspace(0.02, 0.6, 59):
+        tp = fp = fn = 0
+        for case in cases:
+            pred, gold = tfidf_match(case.items, case.docs, t), set(map(tuple, case.gold))
+            tp, fp, fn = tp + len(pred & gold), fp + len(pred - gold), fn + len(gold - pred)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--no-flow", action="store_true", help="skip the timed Prefect run")
+    args = parser.parse_args()
+    settings = load_settings()
+    base_t = tfidf_threshold()
+    counts = {name: dict.fromkeys(("tp", "fp", "fn", "otp", "ofp", "ofn"), 0)
+              for name in ("ours", "tfidf")}
+    agree = total_ok = n_schools = 0
+    misses: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        region, truth_dir = build_region(Path(tmp), args.schools, args.seed)
+        for truth_path in sorted(truth_dir.glob("*/truth.json")):
+            truth = json.loads(truth_path.read_text(encoding="utf-8"))
+            folder = region / truth["folder"]
+            docs = stages.extract_school(folder)
+            sheet = stages.review_school(folder, REPORT, settings, docs=docs)
+            n_schools += 1
+            for key in CRITERIA:
+                if sheet.scores[key] == truth["expected"][key]:
+                    agree += 1
+                else:
+                    misses.append(f"{truth['folder']} {key}: ours {sheet.scores[key]}, "
+                                  f"truth {truth['expected'][key]}")
+            total_ok += abs(sheet.total - truth["expected"]["total"]) <= 1
+            arp, roadmap = stages.find_arp(docs)
+            records = stages.classify(docs, arp, settings.classifier.low_confidence)
+            items = stages.item_texts(stages.item_records(
+                roadmap if roadmap and roadmap.found else None))
+            texts = stages.doc_texts(docs, records)
+            gold = {(d["file"], n) for d in truth["documents"] for n in d["confirms"]}
+            gold_off = {d["file"] for d in truth["documents"]
+                        if d["readable"] and d["off_plan"] and d["file"] != truth["arp_file"]}
+            ours = match_documents(items, texts)
+            preds = {"ours": {(m.document, m.item) for m in ours.matches},
+                     "tfidf": tfidf_match(items, texts, base_t)}
+            names = {t.name for t in texts}
+            for name, pred in preds.items():
+                off = names - {d for d, _ in pred}
+                c = counts[name]
+                c["tp"] += len(pred & gold)
+                c["fp"] += len(pred - gold)
+                c["fn"] += len(gold - pred)
+                c["otp"] += len(off & gold_off)
+                c["ofp"] += len(off - gold_off)
+                c["ofn"] += len(gold_off - off)
+        print(f"region: {n_schools} schools (6 bundled + {n_schools - 6} generated, seed "
+              f"{args.seed}); matcher trained on seed 1; TF-IDF threshold {base_t:.2f} (dev)")
+        print(f"{'':18}{'ours':>10}{'tf-idf':>10}")
+        for label, keys in (("match F1", ("tp", "fp", "fn")),
+                            ("off-plan F1", ("otp", "ofp", "ofn"))):
+            vals = [f1(*(counts[n][k] for k in keys)) for n in ("ours", "tfidf")]
+            print(f"{label:18}{vals[0]:>10.3f}{vals[1]:>10.3f}")
+        print(f"K1-K6 equal to truth: {agree}/{n_schools * 6} ({agree / (n_schools * 6):.1%})")
+        print(f"total within ±1: {total_ok}/{n_schools} schools")
+        for line in misses:
+            print(f"  differs: {line}")
+        if not args.no_flow:
+            from pipelines.review import review_region
+
+            start = time.perf_counter()
+            review_region(region, Path(tmp) / "out", REPORT)
+            wall = time.perf_counter() - start
+            print(f"flow wall time for {n_schools} schools: {wall:.1f} s "
+                  f"(target < 120 s; includes Prefect's temporary server start)")
+
+
+if __name__ == "__main__":
+    main()
