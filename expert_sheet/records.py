@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from extractors.deadlines import Deadline
 from extractors.model import ExtractionError
+from extractors.roadmap import RoadmapItem
 
 NOT_ASSESSABLE = "Н/о"
 
@@ -27,23 +27,14 @@ class DocRecord(BaseModel):
     match_pages: dict[str, int] = Field(default_factory=dict)  # item number -> page
 
 
-class ItemRecord(BaseModel):
-    number: str
-    section: str = ""
-    task: str = ""
-    activity: str
-    deadline: Deadline
-    responsible: str = ""
-    indicator: str = ""
-    expected_result: str = ""
-    evidence: str = ""  # the confirming document the roadmap row itself names
+class ItemRecord(RoadmapItem):
+    """A roadmap item as the sheet shows it: what the rubric and the matcher made of it."""
+
     expected_result_type: str | None = None
-    evidence_refs: list[str] = Field(default_factory=list)
     planned: bool = False
     implemented: bool = False
     status: str = "no_evidence"  # confirmed | only_plan_evidence | no_evidence | not_yet_due
     documents: list[str] = Field(default_factory=list)
-    page: int | None = None
 
 
 class SchoolSheet(BaseModel):

@@ -56,7 +56,7 @@ class RoadmapItem(BaseModel):
     evidence: str = ""
     evidence_refs: list[str] = Field(default_factory=list)
     extra: dict[str, str] = Field(default_factory=dict)
-    provenance: Provenance
+    provenance: Provenance = Field(default_factory=lambda: Provenance(file=""))
 
     def text(self) -> str:
         return " ".join(p for p in (self.activity, self.indicator, self.expected_result) if p)

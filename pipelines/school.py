@@ -82,18 +82,8 @@ def item_records(roadmap: Roadmap | None) -> list[ItemRecord]:
         return []
     return [
         ItemRecord(
-            number=i.number,
-            section=i.section,
-            task=i.task,
-            activity=i.activity,
-            deadline=i.deadline,
-            responsible=i.responsible,
-            indicator=i.indicator,
-            expected_result=i.expected_result,
-            evidence=i.evidence,
+            **i.model_dump(),
             expected_result_type=expected_result_type(i.expected_result or i.indicator),
-            evidence_refs=i.evidence_refs,
-            page=i.provenance.page,
         )
         for i in roadmap.items
     ]
