@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.filesystems import LocalFileSystem
 
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
 from expert_sheet.xlsx import write_sheet_xlsx, write_summary_xlsx
-from extractors.extract import extract
+from extractors.extract import extract, sha256_of
 from extractors.model import Document, ExtractionError
 from pipelines import school as stages
 
@@ -32,7 +36,38 @@ def school_folders(region_dir: Path) -> list[Path]:
     return folders
 
 
-@task(name="extract-file", cache_policy=NO_CACHE)
+@cache
+def code_version(package: str) -> str:
+    """Hash of a package's source: a cached result from older code is not reused."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(importlib.import_module(package).__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _storage_block(cache_dir: Path) -> str:
+    """A saved LocalFileSystem block for the cache folder; Prefect wants result storage that
+    workers can look up by name rather than an object handed to them."""
+    path = cache_dir.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    name = "evidence-review-cache-" + hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    LocalFileSystem(basepath=str(path)).save(name, overwrite=True)
+    return f"local-file-system/{name}"
+
+
+def _file_key(_ctx: object, params: dict) -> str:
+    # The file's content, not its name or time, decides: a re-uploaded identical file is
+    # not read again, a changed one always is.
+    return f"extract-{code_version('extractors')}-{sha256_of(Path(params['path']))}"
+
+
+@task(
+    name="extract-file",
+    cache_key_fn=_file_key,
+    persist_result=True,
+    retries=1,
+    retry_delay_seconds=2,
+)
 def extract_file(path: Path, root: Path) -> Document:
     return extract(path, root=root)
 
@@ -55,10 +90,17 @@ def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
 
 @flow(name="review-school", flow_run_name="review-school-{folder.name}")
 def review_school(
-    folder: Path, out_dir: Path, report_date: date, settings_path: Path | None = None
+    folder: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> SchoolSheet:
     files = stages.school_files(folder)
-    docs = [f.result() for f in extract_file.map(files, root=folder)]
+    extractor = extract_file
+    if cache_dir is not None:
+        extractor = extract_file.with_options(result_storage=_storage_block(cache_dir))
+    docs = [f.result() for f in extractor.map(files, root=folder)]
     sheet = score_school(folder, report_date, settings_path, docs)
     write_school(sheet, out_dir, folder)
     create_markdown_artifact(
@@ -81,14 +123,27 @@ def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
 
 @flow(name="review-region")
 def review_region(
-    region_dir: Path, out_dir: Path, report_date: date, settings_path: Path | None = None
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> RegionSummary:
+    """`cache_dir` (default OUT/.cache) keeps extraction results by file content between
+    runs, so a re-run after a few schools uploaded files reads only the new files."""
     logger = get_run_logger()
     folders = school_folders(region_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     sheets: list[SchoolSheet] = []
     for n, folder in enumerate(folders, start=1):
-        state = review_school(folder, out_dir, report_date, settings_path, return_state=True)
+        state = review_school(
+            folder,
+            out_dir,
+            report_date,
+            settings_path,
+            cache_dir or out_dir / ".cache",
+            return_state=True,
+        )
         if state.is_completed():
             sheets.append(state.result())
         else:

@@ -162,3 +162,29 @@ def test_xlsx_lists_off_plan_documents(reviewed: Path) -> None:
         # Score cells the expert edits carry a drop-down list.
         ws = wb["Экспертный лист"]
         assert any("E7" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
+
+
+def test_rerun_reads_only_changed_files(prefect_harness, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    for name in ("school_01_sosnovskaya", "school_04_polyanskaya"):
+        shutil.copytree(SAMPLE / name, region / name)
+    calls: list[str] = []
+    real = review.extract
+
+    def counting(path, root=None):
+        calls.append(Path(path).name)
+        return real(path, root=root)
+
+    monkeypatch.setattr(review, "extract", counting)
+    review.review_region(region, tmp_path / "out", REPORT)
+    first = len(calls)
+    assert first == sum(1 for p in region.rglob("*") if p.is_file())
+    calls.clear()
+    changed = next((region / "school_04_polyanskaya").glob("Договор*"))
+    changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
+    review.review_region(region, tmp_path / "out", REPORT)
+    assert calls == [changed.name]
