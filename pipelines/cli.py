@@ -36,7 +36,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     except RegionError as exc:
         print(f"evidence-review: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    summary = review_region(region, Path(args.out), args.report_date, args.settings)
+    summary = review_region(region, Path(args.out), args.report_date, args.settings, args.cache_dir)
     if args.json:
         _print_json(summary.model_dump(mode="json"))
     else:
@@ -169,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder for sheets and the summary")
     p.add_argument("--report-date", required=True, type=_date, help="YYYY-MM-DD")
     p.add_argument("--settings", type=Path, default=None, help="rubric TOML (default: shipped)")
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="where extraction results are kept between runs (default OUT/.cache)",
+    )
     p.add_argument("--json", action="store_true", help="print the region summary as JSON")
     p.set_defaults(func=cmd_review)
 
