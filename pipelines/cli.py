@@ -157,6 +157,23 @@ def cmd_match(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect import serve
+
+    from pipelines.schedule import crons, deployments, load_calendar
+
+    calendar = load_calendar(args.calendar)
+    for stage in calendar.stage:
+        print(f"{stage.name}: report date {stage.report_date}, cron {'; '.join(crons(stage))}")
+    if args.dry_run:
+        return EXIT_OK
+    serve(
+        *deployments(calendar, Path(args.region).resolve(), Path(args.out).resolve(), args.settings)
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evidence-review",
@@ -177,6 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the region summary as JSON")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("serve", help="run reviews on the schedule of a deadlines calendar")
+    p.add_argument("--region", required=True, help="region export folder")
+    p.add_argument("--calendar", required=True, type=Path, help="deadlines calendar (TOML)")
+    p.add_argument("--out", default="out", help="output folder; one subfolder per stage")
+    p.add_argument("--settings", type=Path, default=None)
+    p.add_argument("--dry-run", action="store_true", help="print the schedules and stop")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("extract", help="extract text and tables from files")
     p.add_argument("files", nargs="+")

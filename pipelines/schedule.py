@@ -1,0 +1,78 @@
+"""Review schedules from a deadlines calendar: run often in the days before each FIOKO date.
+
+A calendar is TOML, one table per stage:
+
+    [[stage]]
+    name = "stage-1"            # shown in the deployment's name
+    report_date = "2023-06-01"  # the review's report date, passed to the flow
+    days_before = 14            # start this many days before it
+    hour = 6                    # local hour of the run
+    every_days = 1              # 1: daily; 2: every other day ...
+
+Cron has no years, so a window is written as one cron per month it touches; the report date
+itself is a parameter of the deployment and changes with the calendar each year.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import BaseModel
+
+
+class Stage(BaseModel):
+    name: str
+    report_date: date
+    days_before: int = 14
+    hour: int = 6
+    every_days: int = 1
+
+
+class Calendar(BaseModel):
+    stage: list[Stage]
+
+
+def load_calendar(path: Path) -> Calendar:
+    with path.open("rb") as fh:
+        return Calendar.model_validate(tomllib.load(fh))
+
+
+def run_dates(stage: Stage) -> list[date]:
+    """Every day a review runs: from `days_before` days ahead up to the report date."""
+    first = stage.report_date - timedelta(days=stage.days_before)
+    n = (stage.report_date - first).days
+    return [first + timedelta(days=k) for k in range(0, n + 1, stage.every_days)]
+
+
+def crons(stage: Stage) -> list[str]:
+    """One cron per month of the window, listing its days: "0 6 18,19,...,31 5 *"."""
+    by_month: dict[int, list[int]] = {}
+    for day in run_dates(stage):
+        by_month.setdefault(day.month, []).append(day.day)
+    return [
+        f"0 {stage.hour} {','.join(map(str, days))} {month} *" for month, days in by_month.items()
+    ]
+
+
+def deployments(calendar: Calendar, region: Path, out: Path, settings: Path | None = None):
+    """One deployment per stage of the calendar; `prefect.serve` runs them."""
+    from pipelines.review import review_region
+
+    return [
+        review_region.to_deployment(
+            name=f"review-{region.name}-{stage.name}",
+            cron=crons(stage),
+            parameters={
+                "region_dir": str(region),
+                "out_dir": str(out / stage.name),
+                "report_date": stage.report_date.isoformat(),
+                "settings_path": str(settings) if settings else None,
+            },
+            description=f"Draft expert sheets for {region.name}, report date "
+            f"{stage.report_date:%d.%m.%Y}",
+            tags=["evidence-review", stage.name],
+        )
+        for stage in calendar.stage
+    ]
