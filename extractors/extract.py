@@ -1,12 +1,34 @@
-"""One entry point: any uploaded file -> Document, never an exception."""
+"""One entry point: any uploaded file -> Document, never an exception.
+
+The format comes from the content (extractors.detect), limits from ExtractSettings. Whatever
+goes wrong becomes an ExtractionError on the document (file, stage, reason in an operator's
+words) or, when part of the file was read, a warning on a partial document. A document with
+no usable text carries an error, so the flow reports it and does not count it as evidence.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import zipfile
+import time
 from pathlib import Path
 
+from extractors.detect import detect
 from extractors.model import Document, ExtractionError
+from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+
+# Why a recognised but unread file is refused, by detect()'s kind.
+_REFUSED = {
+    "zip": "a ZIP archive, not a PDF or DOCX document: archives are expanded into folders "
+    "before extraction (extractors.archive.expand_archive)",
+    "executable": "an executable program, not a document; it was not opened",
+    "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX or an image); "
+    "cannot read it",
+}
+_UNSUPPORTED = {
+    "xls": "an old Excel .xls workbook; save it as XLSX",
+    "ppt": "a PowerPoint presentation; save it as PDF",
+    "pptx": "a PowerPoint presentation; save it as PDF",
+}
 
 
 def sha256_of(path: Path) -> str:
@@ -19,55 +41,109 @@ def sha256_of(path: Path) -> str:
 
 def detect_format(path: Path) -> str:
     """Format from the content: schools upload files under wrong extensions."""
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if not head:
-        return "empty"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            return "unknown"
-        if "word/document.xml" in names:
-            return "docx"
-        return "zip"
-    return "unknown"
+    fmt, _ = detect(path)
+    return fmt
 
 
-def extract(path: Path | str, root: Path | None = None) -> Document:
+def extract(
+    path: Path | str, root: Path | None = None, settings: ExtractSettings | None = None
+) -> Document:
     """Read a file into the document model; failures become error records on the document."""
+    settings = settings or DEFAULT_SETTINGS
     path = Path(path)
     shown = str(path.relative_to(root)) if root else path.name
     try:
+        size = path.stat().st_size
         sha = sha256_of(path)
-        fmt = detect_format(path)
+        fmt, detail = detect(path)
     except OSError as exc:
         return _failed(shown, "", "unknown", "read", f"cannot read the file: {exc.strerror}")
     doc = Document(path=shown, sha256=sha, format=fmt)
     if fmt == "empty":
         return _fail(doc, "detect", "the file is empty (0 bytes)")
-    if fmt in ("unknown", "zip"):
-        return _fail(doc, "detect", "not a PDF or DOCX file by its content; cannot read it")
+    if fmt == "unknown" and detail == "damaged zip":
+        return _fail(doc, "extract", "a damaged ZIP-based file (a truncated DOCX or XLSX?)")
+    if fmt in _REFUSED:
+        return _fail(doc, "detect", _REFUSED[fmt])
+    if fmt == "encrypted":
+        return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
+    if fmt == "unsupported":
+        reason = _UNSUPPORTED.get(detail, f"a {detail.upper()} file, which is not read")
+        return _fail(doc, "detect", reason)
+    if size > settings.max_bytes:
+        return _fail(
+            doc,
+            "limits",
+            f"the file is {size // 1024**2} MB, over the limit of "
+            f"{settings.max_bytes // 1024**2} MB",
+        )
+    deadline = time.monotonic() + settings.max_seconds_per_file
     try:
-        if fmt == "pdf":
-            from extractors.pdf import extract_pdf
-
-            extract_pdf(path, doc)
-        else:
-            from extractors.docx import extract_docx
-
-            extract_docx(path, doc)
+        _read(path, doc, fmt, detail, settings, deadline)
     except Exception as exc:  # any parser failure is the file's fault, not the batch's
         doc.blocks.clear()
         doc.tables.clear()
-        reason = f"the {fmt.upper()} file is damaged or unreadable ({_why(exc)})"
+        return _fail(doc, *_explain(exc, fmt))
+    if not any(b.text for b in doc.blocks) and not any(c.text for t in doc.tables for c in t.cells):
+        doc.blocks.clear()
+        doc.tables.clear()
+        reason = "no readable text in the file"
+        if doc.warnings:
+            reason += f" ({doc.warnings[-1]})"
         return _fail(doc, "extract", reason)
-    if not doc.blocks and not doc.tables:
-        return _fail(doc, "extract", "no readable text in the file")
     return doc
+
+
+def _read(
+    path: Path, doc: Document, fmt: str, detail: str, settings: ExtractSettings, deadline: float
+) -> None:
+    # Imports are per format: a batch of PDFs never loads LibreOffice or openpyxl glue.
+    if fmt == "pdf":
+        from extractors.pdf import extract_pdf
+
+        extract_pdf(path, doc, settings, deadline)
+    elif fmt in ("docx", "docm"):
+        from extractors.docx import extract_docx
+
+        extract_docx(path, doc, settings)
+    elif fmt in ("doc", "rtf", "odt", "html"):
+        from extractors.office import extract_office
+
+        extract_office(path, doc, fmt, settings, deadline)
+    elif fmt == "xlsx":
+        from extractors.xlsx import extract_xlsx
+
+        extract_xlsx(path, doc, settings)
+    elif fmt == "image":
+        from extractors.images import extract_image
+
+        extract_image(path, doc, settings, deadline)
+    elif fmt == "txt":
+        from extractors.plaintext import extract_text
+
+        extract_text(path, doc, detail)
+    else:  # pragma: no cover - detect() returns only the kinds handled above
+        raise ValueError(f"no reader for {fmt}")
+
+
+def _explain(exc: Exception, fmt: str) -> tuple[str, str]:
+    """(stage, reason) for a reader's failure."""
+    from extractors.ocr import OcrFailed, OcrUnavailable
+    from extractors.office import ConversionFailed
+    from extractors.pdf import EncryptedPdf
+    from extractors.safezip import UnsafeContainer
+
+    if isinstance(exc, EncryptedPdf):
+        return "open", str(exc)
+    if isinstance(exc, UnsafeContainer):
+        return "security", f"the {fmt.upper()} file is refused: {exc}"
+    if isinstance(exc, ConversionFailed):
+        return "convert", str(exc)
+    if isinstance(exc, OcrUnavailable | OcrFailed):
+        return "ocr", str(exc)
+    if isinstance(exc, MemoryError):
+        return "limits", f"the {fmt.upper()} file is too large to read in memory"
+    return "extract", f"the {fmt.upper()} file is damaged or unreadable ({_why(exc)})"
 
 
 def _why(exc: Exception) -> str:

@@ -23,7 +23,9 @@ class Block(BaseModel):
 
     text: str
     page: int = 1
-    source: str = "text_layer"  # text_layer | ocr | docx
+    # How the text was obtained: text_layer (PDF) | ocr | docx | doc | rtf | odt | html
+    # (converted by LibreOffice) | xlsx | txt
+    source: str = "text_layer"
     confidence: float | None = None  # OCR confidence, 0..1; None for text layers
 
 
@@ -36,6 +38,7 @@ class Cell(BaseModel):
     row_span: int = 1
     col_span: int = 1
     page: int | None = None
+    confidence: float | None = None  # mean OCR word confidence, 0..1; None for text layers
 
 
 class Table(BaseModel):
@@ -44,6 +47,10 @@ class Table(BaseModel):
     n_cols: int
     cells: list[Cell] = Field(default_factory=list)
     pages: list[int] = Field(default_factory=list)
+    source: str | None = None  # as Block.source
+    # A DOCX table nested in a cell of another: the index of that table. Its text is also in
+    # the parent cell; it stands here too because some schools frame a roadmap in a table.
+    parent: int | None = None
 
     def grid(self) -> list[list[Cell | None]]:
         """Rows of cells with each merged cell placed at every grid position it covers.
@@ -74,8 +81,9 @@ class ExtractionError(BaseModel):
 class Document(BaseModel):
     path: str
     sha256: str
-    format: str  # pdf | docx | unknown ...
+    format: str  # pdf | docx | doc | rtf | odt | xlsx | image | txt | html | empty | unknown ...
     n_pages: int = 0
+    ocr_pages: list[int] = Field(default_factory=list)  # pages read by OCR, 1-based
     blocks: list[Block] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     errors: list[ExtractionError] = Field(default_factory=list)

@@ -12,15 +12,31 @@ _DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u02ba"), '"')
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"), " ")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"), None)
-_TABLE = {**_DASHES, **_QUOTES, **_SPACES, **_ZERO_WIDTH}
+_SINGLE_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2039\u203a\u2032"), "'")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# pdfium joins a line that ends in a hyphen to the next and marks the hyphen U+FFFE (or U+0002):
+# a hyphen at a line break, whether the word is hyphenated ("общеобразова-тельной") or a
+# compound ("психолого-педагогической"); the line-break rule below tells which.
+_PDFIUM_HYPHEN = dict.fromkeys(map(ord, "\ufffe\x02"), "-\n")
+_TABLE = {**_DASHES, **_QUOTES, **_SINGLE_QUOTES, **_SPACES, **_ZERO_WIDTH, **_PDFIUM_HYPHEN}
+# str.translate walks every character in Python-level dict lookups; a regex finds the few
+# characters to replace in C first.
+_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
+_REPLACEMENT = {chr(c): v or "" for c, v in _TABLE.items()}
 
 # A line break inside a word: "общеобразова-\nтельной", or in a narrow PDF cell with no
 # hyphen at all, "информацио\nнная". Whether to glue is the dictionary's call: "Апрель-\nмай"
 # is a range and "психолого-\nпедагогический" a compound, and both keep their dash.
-_LINE_BREAK = re.compile(r"([А-Яа-яЁё]+)(-?)\n([а-яё]+)")
+# Lines are walked pairwise (a regex over the whole page tries every position and costs a
+# page ~0.3 ms); a glued line's end is checked again, since in a narrow cell one word can be
+# split twice ("Повысить\nкомпетентн\nость").
+_CYRILLIC = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_LINE_HEAD = re.compile(r"[а-яё]+")
+_LOWER = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_CYRILLIC_OR_DASH = _CYRILLIC | {"-"}
 _DASH_AT_BREAK = re.compile(r"(?<=\w)-\n")
-_INLINE_SPACE = re.compile(r"[ \t]+")
+_MULTI_SPACE = re.compile(r" {2,}")
+_BREAK_BEFORE_PUNCT = re.compile(r"\n(?=[,.;:!?)\]])")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -31,23 +47,64 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=100_000)
 def _known(word: str) -> bool:
-    return _morph().word_is_known(word.lower())
+    """In the dictionary, or a dictionary word behind a known prefix ("внутри|школьной"):
+    roadmaps are full of such words and a narrow cell breaks them as often as any other."""
+    word = word.lower()
+    morph = _morph()
+    if morph.word_is_known(word):
+        return True
+    return any(
+        len(p.methods_stack) > 1 and type(p.methods_stack[1][0]).__name__ == "KnownPrefixAnalyzer"
+        for p in morph.parse(word)[:3]
+    )
 
 
-def _glue(match: re.Match[str]) -> str:
-    left, dash, right = match.groups()
-    if _known(left + right) and (dash or not (_known(left) and _known(right))):
-        return left + right
-    return f"{left}{dash}\n{right}"
+def _glued(left: str, dash: str, right: str) -> bool:
+    return _known(left + right) and bool(dash or not (_known(left) and _known(right)))
+
+
+def _join_broken_words(text: str) -> str:
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        # Cheap tests first: most lines start with a capital, a digit or punctuation.
+        if not line or line[0] not in _LOWER or not prev or prev[-1] not in _CYRILLIC_OR_DASH:
+            out.append(line)
+            continue
+        left, dash = _last_word(prev)
+        head = _LINE_HEAD.match(line) if left else None
+        if head and _glued(left, dash, head.group()):
+            out[-1] = prev[: len(prev) - len(dash)] + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _last_word(line: str) -> tuple[str, str]:
+    """The Cyrillic word the line ends with, and the hyphen after it if any."""
+    end = len(line)
+    dash = "-" if line.endswith("-") else ""
+    end -= len(dash)
+    start = end
+    while start > 0 and line[start - 1] in _CYRILLIC:
+        start -= 1
+    return line[start:end], dash
 
 
 def normalize_text(text: str) -> str:
     """One canonical form for text from any source: NFC, plain dashes, quotes and spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_TABLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LINE_BREAK.sub(_glue, text)
-    text = _INLINE_SPACE.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _SPECIAL.sub(lambda m: _REPLACEMENT[m.group()], text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if "\n" in text:
+        text = _join_broken_words("\n".join(line.strip() for line in text.split("\n")))
+        # A line never starts with a comma or a closing bracket: it was squeezed off the
+        # line before it.
+        text = _BREAK_BEFORE_PUNCT.sub("", text)
     return _BLANK_LINES.sub("\n", text).strip()
 
 

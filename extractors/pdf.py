@@ -1,47 +1,184 @@
-"""Text-layer PDF -> Document.
+"""PDF -> Document, choosing per page between the text layer and OCR.
 
-pypdfium2 reads every page's text (about 40x faster than pdfplumber); pdfplumber is opened
-only on pages that draw lines, since only those can hold a ruled table.
+pypdfium2 reads every page's text (about 40x faster than pdfplumber) and its drawn paths, from
+which the ruled tables are built (extractors.pdf_paths). A page whose text layer is missing or
+unreadable (a scan, a broken font encoding) is rendered and read by tesseract instead, and its
+blocks say so, with OCR confidence. pdfplumber stays as a reference table engine.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
+from extractors.continuation import join_continued
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
+from extractors.ocr import OcrFailed, OcrUnavailable, ocr_image
+from extractors.pdf_paths import Orientation, looks_drawn, page_segments, page_tables
+from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
-# A ruled table needs at least a few drawn paths; pages with fewer are plain text.
-MIN_PATHS_FOR_TABLE = 4
+
+class EncryptedPdf(Exception):
+    """The PDF needs a password to open."""
 
 
-def extract_pdf(path: Path, doc: Document, max_pages: int = 500) -> Document:
-    pdf = pdfium.PdfDocument(str(path))
+# A ruled table needs at least a few drawn rules; pages with fewer are plain text.
+MIN_SEGMENTS_FOR_TABLE = 4
+
+
+_ALNUM = re.compile(r"[^\W_]")
+# Private-use, unassigned-looking and control characters: what a font without a usable
+# ToUnicode map yields instead of letters.
+_GARBAGE = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPACE = re.compile(r"\s")
+
+
+def usable_text(text: str, settings: ExtractSettings) -> bool:
+    """Enough readable characters to trust the text layer over OCR.
+
+    A broken font encoding yields private-use or control characters (or nothing but
+    spaces); such a layer is no better than none.
+    """
+    needed = settings.min_text_chars_per_page
+    if needed and not any(i + 1 >= needed for i, _ in enumerate(_ALNUM.finditer(text))):
+        return False
+    if not _GARBAGE.search(text):
+        return True
+    garbage = len(_GARBAGE.findall(text))
+    shown = len(text) - len(_SPACE.findall(text))
+    return shown - garbage >= settings.min_readable_share * shown
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdf("the PDF is password-protected; it cannot be opened") from exc
+        raise
+
+
+def extract_pdf(
+    path: Path,
+    doc: Document,
+    settings: ExtractSettings | None = None,
+    deadline: float | None = None,
+) -> Document:
+    settings = settings or DEFAULT_SETTINGS
+    deadline = deadline or time.monotonic() + settings.max_seconds_per_file
+    pdf = open_pdf(path)
+    tables: list[Table] = []
+    plumber_pages: list[int] = []
     try:
         n_pages = len(pdf)
         doc.n_pages = n_pages
-        if n_pages > max_pages:
-            doc.warnings.append(f"{n_pages} pages; only the first {max_pages} were read")
-        table_pages: list[int] = []
-        for i in range(min(n_pages, max_pages)):
+        limit = min(n_pages, settings.max_pages)
+        if n_pages > limit:
+            doc.warnings.append(f"{n_pages} pages; only the first {limit} were read")
+        reader = _OcrBudget(settings, doc)
+        for i in range(limit):
+            if time.monotonic() > deadline:
+                doc.warnings.append(
+                    f"time limit of {settings.max_seconds_per_file:g} s reached: "
+                    f"read {i} of {n_pages} pages"
+                )
+                break
             page = pdf[i]
-            text = page.get_textpage().get_text_bounded()
-            for para in _paragraphs(text):
-                doc.blocks.append(Block(text=para, page=i + 1, source="text_layer"))
-            paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
-            if paths >= MIN_PATHS_FOR_TABLE:
-                table_pages.append(i)
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+                if usable_text(text, settings):
+                    doc.blocks += [
+                        Block(text=p, page=i + 1, source="text_layer") for p in _paragraphs(text)
+                    ]
+                    if settings.table_engine == "pdfium":
+                        tables += page_tables(page, textpage, i + 1)
+                    elif (
+                        len(page_segments(page, Orientation(page.get_rotation())))
+                        >= MIN_SEGMENTS_FOR_TABLE
+                    ):
+                        plumber_pages.append(i)
+                elif looks_drawn(page):
+                    tables += reader.read(page, i + 1)
+                elif text.strip():
+                    # A short page (a cover, "Приложение 1") with a text layer: as it is.
+                    doc.blocks += [
+                        Block(text=p, page=i + 1, source="text_layer") for p in _paragraphs(text)
+                    ]
+            finally:
+                textpage.close()
+                page.close()
+        reader.report()
     finally:
         pdf.close()
-    if not any(b.text for b in doc.blocks):
-        doc.warnings.append("no text layer (a scan?): nothing readable without OCR")
-    if table_pages:
-        doc.tables = _join_continued(_tables(path, table_pages))
+    if plumber_pages:
+        tables += _plumber_tables(path, plumber_pages)
+        tables.sort(key=lambda t: t.pages[0])
+    doc.tables = join_continued(tables)
     return doc
+
+
+class _OcrBudget:
+    """OCR of the pages without a text layer, within the per-file page budget."""
+
+    def __init__(self, settings: ExtractSettings, doc: Document) -> None:
+        self.settings, self.doc = settings, doc
+        self.skipped: list[int] = []
+        self.failed: list[str] = []
+        self.unavailable = ""
+
+    def read(self, page: pdfium.PdfPage, number: int) -> list[Table]:
+        s = self.settings
+        if not s.ocr_enabled or len(self.doc.ocr_pages) >= s.max_ocr_pages or self.unavailable:
+            self.skipped.append(number)
+            return []
+        image = page.render(scale=s.ocr_dpi / 72, may_draw_forms=True).to_pil()
+        try:
+            result = ocr_image(image, number, s, s.ocr_timeout_s, dpi=s.ocr_dpi)
+        except OcrUnavailable as exc:
+            self.unavailable = str(exc)
+            self.failed.append("unavailable")
+            self.skipped.append(number)
+            return []
+        except OcrFailed as exc:
+            self.doc.warnings.append(f"page {number}: {exc}")
+            self.failed.append(str(exc))
+            return []
+        finally:
+            image.close()
+        self.doc.ocr_pages.append(number)
+        self.doc.blocks += result.blocks
+        if result.rotated:
+            self.doc.warnings.append(f"page {number} was read turned by {result.rotated}°")
+        return result.tables
+
+    def report(self) -> None:
+        if not self.skipped:
+            return
+        why = "OCR is off" if not self.settings.ocr_enabled else "over the OCR page limit"
+        if self.unavailable:
+            why = f"OCR is unavailable: {self.unavailable}"
+        self.doc.warnings.append(
+            f"{len(self.skipped)} page(s) without a text layer not read ({why}): "
+            f"{_ranges(self.skipped)}"
+        )
+
+
+def _ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -49,25 +186,31 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n") if p.strip()]
 
 
-def _tables(path: Path, page_numbers: list[int]) -> list[Table]:
+# --- the reference engine ------------------------------------------------------------------
+
+
+def _plumber_tables(path: Path, page_numbers: list[int]) -> list[Table]:
+    import pdfplumber
+
     found: list[Table] = []
     with pdfplumber.open(str(path), pages=[p + 1 for p in page_numbers]) as pdf:
         for page in pdf.pages:
             for t in page.find_tables():
-                table = _to_table(t, page.page_number, len(found))
+                table = _plumber_table(t, page.page_number)
                 if table.n_rows and table.n_cols > 1:
                     table.pages = [page.page_number]
                     found.append(table)
+            page.close()
     return found
 
 
-def _to_table(t, page_number: int, index: int) -> Table:
+def _plumber_table(t, page_number: int) -> Table:
     """Cells with spans from pdfplumber's cell boxes.
 
     pdfplumber aligns rows to the distinct left edges and tops of all cells and leaves None
     under merged cells, so a box that reaches past k edges spans k columns (or rows).
     """
-    boxes = [c for c in t.cells]
+    boxes = list(t.cells)
     xs = sorted({round(b[0], 1) for b in boxes})
     ys = sorted({round(b[1], 1) for b in boxes})
     texts = t.extract()
@@ -90,43 +233,6 @@ def _to_table(t, page_number: int, index: int) -> Table:
                     page=page_number,
                 )
             )
-    return Table(index=index, n_rows=len(t.rows), n_cols=len(xs), cells=cells)
-
-
-def _join_continued(tables: list[Table]) -> list[Table]:
-    """One table from its pieces on consecutive pages, as a reader sees it.
-
-    A piece continues the previous table when it starts on the next page with the same
-    number of columns; a repeated header row is dropped (the column-number row is left to
-    the roadmap parser, which knows what a header is).
-    """
-    joined: list[Table] = []
-    for table in tables:
-        prev = joined[-1] if joined else None
-        if (
-            prev is not None
-            and table.n_cols == prev.n_cols
-            and table.pages[0] == prev.pages[-1] + 1
-            and _is_first_on_page(table, tables)
-        ):
-            _append(prev, table)
-        else:
-            table.index = len(joined)
-            joined.append(table)
-    return joined
-
-
-def _is_first_on_page(table: Table, tables: list[Table]) -> bool:
-    return next(t for t in tables if t.pages[0] == table.pages[0]) is table
-
-
-def _append(head: Table, tail: Table) -> None:
-    header = [c.text for c in head.cells if c.row == 0]
-    first = [c.text for c in tail.cells if c.row == 0]
-    skip = 1 if first == header else 0
-    for cell in tail.cells:
-        if cell.row < skip:
-            continue
-        head.cells.append(cell.model_copy(update={"row": cell.row - skip + head.n_rows}))
-    head.n_rows += tail.n_rows - skip
-    head.pages.append(tail.pages[0])
+    return Table(
+        index=0, n_rows=len(t.rows), n_cols=len(xs), cells=cells, source="text_layer"
+    )

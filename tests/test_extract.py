@@ -26,11 +26,17 @@ def _spans(table) -> dict[tuple[int, int], tuple[int, int, str]]:
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_merged_cells_are_one_cell_with_spans(tmp_path: Path, fmt: str) -> None:
     if fmt == "docx":
-        path = make_docx(tmp_path / "a.docx", ["Программа"],
-                         [{"rows": ROWS, "merges": [(1, 0, 1, 2), (2, 0, 3, 0)]}])
+        path = make_docx(
+            tmp_path / "a.docx",
+            ["Программа"],
+            [{"rows": ROWS, "merges": [(1, 0, 1, 2), (2, 0, 3, 0)]}],
+        )
     else:
-        path = make_pdf(tmp_path / "a.pdf", ["Программа"],
-                        [{"rows": ROWS, "spans": [(0, 1, 2, 1), (0, 2, 0, 3)]}])
+        path = make_pdf(
+            tmp_path / "a.pdf",
+            ["Программа"],
+            [{"rows": ROWS, "spans": [(0, 1, 2, 1), (0, 2, 0, 3)]}],
+        )
     doc = extract(path)
     assert doc.ok and doc.format == fmt
     (table,) = doc.tables
@@ -42,8 +48,11 @@ def test_merged_cells_are_one_cell_with_spans(tmp_path: Path, fmt: str) -> None:
     assert (3, 0) not in spans
     grid = table.grid()
     assert grid[3][0] is grid[2][0]
-    assert table.row_texts()[3] == ["Задача 1", "Диагностика профессиональных дефицитов",
-                                    "До 30.04.2022"]
+    assert table.row_texts()[3] == [
+        "Задача 1",
+        "Диагностика профессиональных дефицитов",
+        "До 30.04.2022",
+    ]
 
 
 def test_docx_same_text_in_two_cells_is_not_a_merge(tmp_path: Path) -> None:

@@ -1,0 +1,289 @@
+"""ZIP archives (a region's export, a school's upload) expanded safely into folders.
+
+Safe means: no member is written outside the destination (absolute names, "..", drive
+letters, symlinks are refused), the member count and the inflated total are bounded before
+anything is written, a member that inflates suspiciously is refused, and encrypted members are
+reported rather than guessed at. Cyrillic names from Windows archivers (cp866, no UTF-8 flag)
+come out as the school wrote them. ZIPs inside the archive are expanded in place, to a depth.
+
+How the flow uses it: `prepare_input(source, workdir)` turns whatever the operator gave (a
+folder of school folders, a ZIP of them, folders holding ZIP uploads) into a folder tree with
+no archives in it, and returns that tree's root and the errors; the review then runs over the
+root as over any region folder. The input itself is never modified.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from extractors.detect import detect
+from extractors.model import ExtractionError
+from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+
+# What reading one member can raise: corrupt data, an unsupported method (Deflate64 from
+# Windows' archiver), a password.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error
+)
+_UTF8_FLAG = 0x800
+_ENCRYPTED_FLAG = 0x1
+
+
+@dataclass
+class ArchiveReport:
+    files: list[Path] = field(default_factory=list)
+    errors: list[ExtractionError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class ArchiveRefused(Exception):
+    pass
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The name as its author saw it.
+
+    Without the UTF-8 flag, zipfile decodes names as cp437; Windows' own archiver wrote them
+    in the OEM code page, which for Russian Windows is cp866. Some tools write UTF-8 without
+    setting the flag, so UTF-8 is tried first: cp866 bytes of Cyrillic text are almost never
+    valid UTF-8.
+    """
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:  # already decoded some other way
+        return info.filename
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp866", errors="replace")
+
+
+def safe_parts(name: str) -> list[str] | None:
+    """Path components to write under the destination, or None if the name escapes it."""
+    name = name.replace("\\", "/")
+    if name.startswith("/") or "\x00" in name:
+        return None
+    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    if len(parts[0]) >= 2 and parts[0][1] == ":":  # C:\...
+        return None
+    return [p.strip() or "_" for p in parts]
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _check(infos: list[zipfile.ZipInfo], settings: ExtractSettings, budget: list[int]) -> None:
+    if len(infos) > settings.archive_max_members:
+        raise ArchiveRefused(
+            f"{len(infos)} files in the archive (limit {settings.archive_max_members})"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > budget[0]:
+        raise ArchiveRefused(
+            f"the archive inflates to {total // 1024**2} MB, over the limit "
+            f"({settings.archive_max_inflated_bytes // 1024**2} MB in all)"
+        )
+    budget[0] -= total
+
+
+def _unique(path: Path) -> Path:
+    if not path.exists():
+        return path
+    for n in range(2, 10_000):
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise ArchiveRefused(f"too many files named {path.name}")
+
+
+def expand_archive(
+    archive: Path,
+    dest: Path,
+    settings: ExtractSettings | None = None,
+    shown: str | None = None,
+    _depth: int = 0,
+    _budget: list[int] | None = None,
+) -> ArchiveReport:
+    """Expand `archive` into `dest` (created); nested ZIPs become folders of the same name."""
+    settings = settings or DEFAULT_SETTINGS
+    budget = _budget if _budget is not None else [settings.archive_max_inflated_bytes]
+    shown = shown or archive.name
+    report = ArchiveReport()
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            _check(infos, settings, budget)
+            dest.mkdir(parents=True, exist_ok=True)
+            for info in infos:
+                _member(zf, info, dest, shown, settings, report)
+    except ArchiveRefused as exc:
+        report.errors.append(ExtractionError(file=shown, stage="archive", reason=str(exc)))
+        return report
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        reason = f"the archive is damaged or unreadable ({type(exc).__name__}: {exc})"[:250]
+        report.errors.append(ExtractionError(file=shown, stage="archive", reason=reason))
+        return report
+    _expand_nested(report, dest, shown, settings, _depth, budget)
+    return report
+
+
+def _member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    dest: Path,
+    shown: str,
+    settings: ExtractSettings,
+    report: ArchiveReport,
+) -> None:
+    name = member_name(info)
+    where = f"{shown}/{name}"
+    parts = safe_parts(name)
+    if parts is None:
+        report.errors.append(
+            ExtractionError(file=where, stage="archive", reason="a path outside the archive")
+        )
+        return
+    if info.is_dir():
+        dest.joinpath(*parts).mkdir(parents=True, exist_ok=True)
+        return
+    if _is_symlink(info):
+        report.warnings.append(f"{where}: a symbolic link, skipped")
+        return
+    if info.flag_bits & _ENCRYPTED_FLAG:
+        report.errors.append(
+            ExtractionError(file=where, stage="archive", reason="encrypted in the archive")
+        )
+        return
+    if (
+        info.file_size >= settings.ratio_check_min_bytes
+        and info.file_size > settings.max_compression_ratio * max(info.compress_size, 1)
+    ):
+        report.errors.append(
+            ExtractionError(
+                file=where, stage="archive", reason="inflates suspiciously (a zip bomb?)"
+            )
+        )
+        return
+    target = _unique(dest.joinpath(*parts))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        with zf.open(info) as src, target.open("wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                written += len(chunk)
+                if written > info.file_size:  # zipfile stops at the declared size; belt and braces
+                    raise ArchiveRefused("inflates past its declared size")
+                out.write(chunk)
+    except (*_MEMBER_ERRORS, ArchiveRefused) as exc:
+        target.unlink(missing_ok=True)
+        report.errors.append(
+            ExtractionError(file=where, stage="archive", reason=f"not extracted: {exc}"[:250])
+        )
+        return
+    report.files.append(target)
+
+
+def _expand_nested(
+    report: ArchiveReport,
+    dest: Path,
+    shown: str,
+    settings: ExtractSettings,
+    depth: int,
+    budget: list[int],
+) -> None:
+    for path in list(report.files):
+        try:
+            kind, _ = detect(path)
+        except OSError:
+            continue
+        if kind != "zip":
+            continue
+        report.files.remove(path)
+        inner_shown = f"{shown}/{path.relative_to(dest).as_posix()}"
+        if depth >= settings.archive_max_depth:
+            report.errors.append(
+                ExtractionError(
+                    file=inner_shown, stage="archive", reason="archives nested too deep"
+                )
+            )
+            path.unlink()
+            continue
+        folder = _unique(path.with_suffix("") if path.suffix else path.with_name(path.name + "_"))
+        inner = expand_archive(path, folder, settings, inner_shown, depth + 1, budget)
+        path.unlink()
+        report.files += inner.files
+        report.errors += inner.errors
+        report.warnings += inner.warnings
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def prepare_input(
+    source: Path, workdir: Path, settings: ExtractSettings | None = None
+) -> tuple[Path, list[ExtractionError]]:
+    """A folder tree without archives for `source` (a folder or a ZIP), and the errors.
+
+    A folder with no ZIP inside is returned as it is. Otherwise the tree is mirrored into
+    `workdir` (hard links where possible, so it costs no space) and every ZIP in the mirror is
+    expanded in place into a folder of its name.
+    """
+    settings = settings or DEFAULT_SETTINGS
+    entries = [p for p in source.iterdir() if not p.name.startswith(".")] if source.is_dir() else []
+    if len(entries) == 1 and entries[0].is_file() and _is_zip(entries[0]):
+        source = entries[0]  # a folder holding just the region's export
+    if source.is_file():
+        root = workdir / source.stem
+        if root.exists():
+            shutil.rmtree(root)
+        report = expand_archive(source, root, settings, source.name)
+        return _single_folder(root), report.errors
+    zips = [p for p in sorted(source.rglob("*")) if p.is_file() and _is_zip(p)]
+    if not zips:
+        return source, []
+    root = workdir / source.name
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(source, root, copy_function=_link_or_copy)
+    errors: list[ExtractionError] = []
+    budget = [settings.archive_max_inflated_bytes]
+    for original in zips:
+        rel = original.relative_to(source)
+        copy = root / rel
+        folder = _unique(copy.with_suffix("") if copy.suffix else copy.with_name(copy.name + "_"))
+        report = expand_archive(copy, folder, settings, rel.as_posix(), 1, budget)
+        copy.unlink()
+        errors += report.errors
+    return root, errors
+
+
+def _single_folder(root: Path) -> Path:
+    """An export whose only entry is a folder ("Регион_2022/Школа 1/..."): that folder is the
+    region, so school folders sit right under the returned root."""
+    while True:
+        entries = [p for p in root.iterdir() if not p.name.startswith(".")]
+        if len(entries) != 1 or not entries[0].is_dir():
+            return root
+        root = entries[0]
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        return detect(path)[0] == "zip"
+    except OSError:
+        return False

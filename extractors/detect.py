@@ -1,0 +1,113 @@
+"""What a file is, from its bytes: schools upload DOCX named .pdf, scans named .doc, ZIPs named
+anything. The extension is never consulted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import mmap
+import zipfile
+from pathlib import Path
+
+# Formats the dispatcher reads, and the ones it recognises only to explain a refusal.
+READABLE = {"pdf", "docx", "docm", "xlsx", "odt", "doc", "rtf", "html", "txt", "image"}
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"#!")
+_ODF_TEXT = b"application/vnd.oasis.opendocument.text"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def detect(path: Path) -> tuple[str, str]:
+    """(format, detail): format is a READABLE name or empty, zip, executable, encrypted,
+    unsupported, unknown; detail names the sub-kind (jpeg, xls, ods...) for messages."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        return "empty", ""
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf", ""
+    if head.startswith(b"PK"):
+        return _zip_kind(path)
+    if head.startswith(_OLE):
+        return _ole_kind(path)
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"{\\rtf"):
+        return "rtf", ""
+    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
+        return "image", "webp"
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image", kind
+    if head.startswith(_EXECUTABLE_MAGIC):
+        return "executable", ""
+    return _text_kind(head)
+
+
+def _zip_kind(path: Path) -> tuple[str, str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return "unknown", "damaged zip"
+    if "word/document.xml" in names:
+        return ("docm" if "word/vbaProject.bin" in names else "docx"), ""
+    if "xl/workbook.xml" in names:
+        return "xlsx", ""
+    if mimetype.startswith(_ODF_TEXT):
+        return "odt", ""
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        return "unsupported", mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
+    if "ppt/presentation.xml" in names:
+        return "unsupported", "pptx"
+    return "zip", ""
+
+
+def _ole_kind(path: Path) -> tuple[str, str]:
+    """Old Office files are OLE2 storages; the stream names in the directory say which."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(_utf16("EncryptedPackage")) >= 0:
+            return "encrypted", "office"
+        if data.find(_utf16("WordDocument")) >= 0:
+            return "doc", ""
+        if data.find(_utf16("Workbook")) >= 0 or data.find(_utf16("Book")) >= 0:
+            return "unsupported", "xls"
+        if data.find(_utf16("PowerPoint Document")) >= 0:
+            return "unsupported", "ppt"
+    return "unsupported", "ole"
+
+
+def _text_kind(head: bytes) -> tuple[str, str]:
+    low = head[:1024].lower()
+    if b"<html" in low or b"<!doctype html" in low:
+        return "html", ""
+    if b"\x00" in head:
+        return "unknown", ""
+    for encoding in ("utf-8", "cp1251"):
+        try:
+            # Incremental: the 4 KB sample may end inside a UTF-8 sequence.
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        if printable >= 0.95 * len(text):
+            return "txt", encoding
+    return "unknown", ""
+
+
+def has_ole_macros(path: Path) -> bool:
+    """A DOC with a VBA project keeps it in the Macros (or _VBA_PROJECT) storage."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(_utf16("Macros")) >= 0 or data.find(_utf16("_VBA_PROJECT")) >= 0

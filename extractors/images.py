@@ -1,0 +1,117 @@
+"""Photos and scans (JPEG, PNG, TIFF, BMP, GIF, WebP) -> Document through OCR.
+
+Phone photos carry their orientation in EXIF; multi-page TIFFs from office scanners are one
+page per frame. Decoding is bounded by a pixel limit, so a tiny PNG that claims to be a
+gigapixel image is refused before it takes the memory.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence
+
+from extractors.continuation import join_continued
+from extractors.model import Document
+from extractors.ocr import OcrFailed, ocr_image
+from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+
+
+class ImageTooLarge(Exception):
+    pass
+
+
+def _open(source: Path | bytes, settings: ExtractSettings) -> Image.Image:
+    # PIL only warns below twice its limit; make any excess an error of our own.
+    Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ImageTooLarge(
+                f"the image is larger than {settings.max_image_pixels // 1_000_000} megapixels"
+            ) from exc
+    if image.width * image.height > settings.max_image_pixels:
+        raise ImageTooLarge(
+            f"the image is larger than {settings.max_image_pixels // 1_000_000} megapixels"
+        )
+    return image
+
+
+def _dpi(image: Image.Image) -> float:
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    # Photos carry 72 or nothing; what matters to line detection is pixels per millimetre,
+    # and a phone photo of an A4 page is about 300 dpi's worth.
+    return value if 150 <= value <= 1200 else 300.0
+
+
+def extract_image(
+    path: Path,
+    doc: Document,
+    settings: ExtractSettings | None = None,
+    deadline: float | None = None,
+) -> Document:
+    settings = settings or DEFAULT_SETTINGS
+    deadline = deadline or time.monotonic() + settings.max_seconds_per_file
+    image = _open(path, settings)
+    tables = []
+    with image:
+        frames = getattr(image, "n_frames", 1)
+        doc.n_pages = frames
+        limit = min(frames, settings.max_pages, settings.max_ocr_pages)
+        if frames > limit:
+            doc.warnings.append(f"{frames} pages; only the first {limit} were read")
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if number > limit:
+                break
+            if time.monotonic() > deadline:
+                doc.warnings.append(f"time limit reached: read {number - 1} of {frames} pages")
+                break
+            tables += _read_frame(frame, doc, settings, deadline, number)
+    doc.tables = join_continued(tables)
+    return doc
+
+
+def _read_frame(
+    frame: Image.Image, doc: Document, settings: ExtractSettings, deadline: float, number: int
+) -> list:
+    if not settings.ocr_enabled:
+        doc.warnings.append("OCR is off: an image is not read")
+        return []
+    upright = ImageOps.exif_transpose(frame) or frame
+    try:
+        result = ocr_image(upright, number, settings, settings.ocr_timeout_s, dpi=_dpi(frame))
+    except OcrFailed as exc:
+        doc.warnings.append(f"page {number}: {exc}")
+        return []
+    doc.ocr_pages.append(number)
+    doc.blocks += result.blocks
+    if result.rotated:
+        doc.warnings.append(f"page {number} was read turned by {result.rotated}°")
+    return result.tables
+
+
+def ocr_image_bytes(
+    blob: bytes, doc: Document, settings: ExtractSettings, deadline: float, page: int
+) -> None:
+    """One embedded picture (of a DOCX) as one page; unreadable pictures are skipped."""
+    try:
+        image = _open(blob, settings)
+    except (ImageTooLarge, OSError, ValueError) as exc:
+        doc.warnings.append(f"picture {page} not read: {exc}")
+        return
+    with image:
+        # Logos, signatures and bullets are pictures too; a page scan is not that small.
+        if image.width * image.height < 250_000 or time.monotonic() > deadline:
+            return
+        doc.tables += _read_frame(image, doc, settings, deadline, page)
+    for i, table in enumerate(doc.tables):
+        table.index = i

@@ -1,0 +1,319 @@
+"""Page images -> blocks and ruled tables, through the tesseract CLI.
+
+One tesseract process per page, single-threaded (OMP_THREAD_LIMIT=1 is 6-7x faster on these
+2-core machines than letting OpenMP spin), reading a PNG from stdin and writing TSV: every
+word with its box and confidence. Blocks are tesseract's paragraphs; tables come from the
+page's ruling lines found in the pixels, with each word put in the cell holding its centre.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from extractors.grid import GridTable, Seg, find_tables
+from extractors.model import Block, Cell, Table
+from extractors.normalize import normalize_cell, normalize_text
+from extractors.settings import ExtractSettings
+
+
+class OcrUnavailable(Exception):
+    """tesseract or its Russian model is missing: a setup problem, reported per file."""
+
+
+class OcrFailed(Exception):
+    """tesseract crashed or ran out of time on a page."""
+
+
+@dataclass
+class Word:
+    text: str
+    conf: float  # 0..100
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    key: tuple[int, int, int]  # (block, paragraph, line) in tesseract's reading order
+
+
+@dataclass
+class OcrPage:
+    blocks: list[Block]
+    tables: list[Table]
+    confidence: float | None  # mean word confidence 0..1, None when no words
+    n_words: int = 0
+    rotated: int = 0
+
+
+# A word worth keeping has a letter or digit, or is a dash or quote standing alone ("Март -
+# май", "«Мы - команда»"); other lone marks are specks, stamps and remnants of rules.
+_HAS_TEXT = re.compile(r"[0-9A-Za-zА-Яа-яЁё№]|^[-–—«»\"„“]+$")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def _run(args: list[str], data: bytes, timeout: float) -> str:
+    try:
+        proc = subprocess.run(
+            args, input=data, capture_output=True, timeout=timeout, env=_env(), check=False
+        )
+    except FileNotFoundError as exc:
+        raise OcrUnavailable(
+            "tesseract is not installed (run scripts/install-system-deps.sh)"
+        ) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OcrFailed(f"OCR took longer than {timeout:.0f} s") from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = err[-1] if err else f"exit code {proc.returncode}"
+        if "Failed loading language" in proc.stderr.decode("utf-8", "replace"):
+            raise OcrUnavailable(f"tesseract language model missing: {message}")
+        raise OcrFailed(f"tesseract failed: {message}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def _png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def tesseract_words(
+    image: Image.Image, settings: ExtractSettings, timeout: float, dpi: float = 300
+) -> list[Word]:
+    args = [settings.tesseract, "stdin", "stdout", "-l", settings.ocr_lang, "--psm", "3"]
+    # The resolution we know, so tesseract does not guess it from glyph sizes.
+    args += ["--dpi", str(round(dpi)), "tsv"]
+    tsv = _run(args, _png(image), timeout)
+    words: list[Word] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        try:
+            conf = float(row["conf"])
+            left, top = int(row["left"]), int(row["top"])
+            width, height = int(row["width"]), int(row["height"])
+            key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        words.append(Word(text, conf, left, top, left + width, top + height, key))
+    return words
+
+
+def detect_rotation(image: Image.Image, settings: ExtractSettings, timeout: float) -> int:
+    """Degrees to rotate the image clockwise so its text stands upright (0 when unsure)."""
+    args = [settings.tesseract, "stdin", "stdout", "--psm", "0", "-l", "osd"]
+    try:
+        out = _run(args, _png(image), timeout)
+    except OcrFailed:  # too little text to tell
+        return 0
+    match = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if match and conf and float(conf.group(1)) >= 2.0:
+        return int(match.group(1)) % 360
+    return 0
+
+
+def _prepare(
+    image: Image.Image, settings: ExtractSettings, dpi: float
+) -> tuple[Image.Image, float]:
+    """Grey, and no larger than tesseract needs (a 48-megapixel photo reads no better)."""
+    image = image.convert("L")
+    side = max(image.size)
+    if side > settings.ocr_max_side_px:
+        scale = settings.ocr_max_side_px / side
+        image = image.resize((round(image.width * scale), round(image.height * scale)))
+        dpi *= scale
+    return image, dpi
+
+
+def skew_angle(image: Image.Image, limit: float = 4.0) -> float:
+    """Degrees (counter-clockwise, as PIL rotates) that level a slightly skewed scan.
+
+    The angle whose row profile of dark pixels is sharpest: level text lines and rules put
+    their ink into few rows. Searched on a thumbnail, coarse then fine; ~0.1 s a page.
+    """
+    small = image.convert("L")
+    small.thumbnail((700, 700))
+    ink = Image.fromarray(((np.asarray(small) < 140) * 255).astype(np.uint8))
+    if not np.asarray(ink).any():
+        return 0.0
+
+    def sharpness(angle: float) -> float:
+        profile = np.asarray(ink.rotate(angle), dtype=np.float32).sum(axis=1)
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = max(np.arange(-limit, limit + 0.25, 0.5), key=lambda a: sharpness(float(a)))
+    fine = np.arange(coarse - 0.375, coarse + 0.4, 0.125)
+    return round(float(max(fine, key=lambda a: sharpness(float(a)))), 3)
+
+
+def _deskew(image: Image.Image) -> Image.Image:
+    angle = skew_angle(image)
+    if abs(angle) < 0.3:  # below what bends a table rule past the snapping tolerance
+        return image
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+def ocr_image(
+    image: Image.Image, page: int, settings: ExtractSettings, timeout: float, dpi: float = 300
+) -> OcrPage:
+    """Read one page image: levelled, and retried once turned upright if it reads badly."""
+    image, dpi = _prepare(image, settings, dpi)
+    image = _deskew(image)
+    result = _read(image, page, settings, timeout, dpi)
+    if result.confidence is None or result.confidence < 0.6 or result.n_words < 10:
+        turn = detect_rotation(image, settings, timeout)
+        if turn:
+            # PIL rotates counter-clockwise.
+            retry = _read(image.rotate(-turn, expand=True), page, settings, timeout, dpi)
+            if (retry.confidence or 0) > (result.confidence or 0):
+                retry.rotated = turn
+                return retry
+    return result
+
+
+def _read(
+    image: Image.Image, page: int, settings: ExtractSettings, timeout: float, dpi: float
+) -> OcrPage:
+    dark = np.asarray(image) < 140
+    h_runs, v_runs = _rule_runs(dark, dpi)
+    # Table rules confuse tesseract's layout analysis (text in narrow cells goes missing);
+    # it reads the page with the rules erased, and the rules give the table grid.
+    words = tesseract_words(_erase(image, h_runs, v_runs), settings, timeout, dpi)
+    kept = [w for w in words if w.conf >= settings.ocr_min_word_conf and _HAS_TEXT.search(w.text)]
+    _fix_case(kept)
+    confidence = sum(w.conf for w in kept) / len(kept) / 100 if kept else None
+    tables = _tables(h_runs, v_runs, kept, page, dpi) if kept else []
+    return OcrPage(_blocks(kept, page), tables, confidence, n_words=len(kept))
+
+
+_CAPS = re.compile(r"^[А-ЯЁ]{2,}$")
+
+
+def _fix_case(words: list[Word]) -> None:
+    """Tesseract confuses Cyrillic capitals that differ from small letters only in size
+    (О/о, С/с, Ш/ш, К/к): "компетентн ОСТЬ". A word in capitals right after a word ending in
+    a small letter, in the same paragraph, is lower-cased when that makes a dictionary word;
+    acronyms (ШМО, ВПР, ОГЭ, ПК) are not such words and stay."""
+    for prev, word in itertools.pairwise(words):
+        if (
+            prev.key[:2] == word.key[:2]
+            and prev.text[-1:].islower()
+            and _CAPS.match(word.text)
+            and _plain_word(word.text.lower())
+        ):
+            word.text = word.text.lower()
+
+
+def _plain_word(word: str) -> bool:
+    """A dictionary word that is not an abbreviation (ПК, МО, РФ are written in capitals)."""
+    from extractors.normalize import _known, _morph
+
+    return _known(word) and not any("Abbr" in p.tag for p in _morph().parse(word))
+
+
+def _lines_text(words: list[Word]) -> str:
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for w in words:
+        lines.setdefault(w.key, []).append(w.text)
+    return "\n".join(" ".join(parts) for parts in lines.values())
+
+
+def _blocks(words: list[Word], page: int) -> list[Block]:
+    paragraphs: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        paragraphs.setdefault(w.key[:2], []).append(w)
+    blocks = []
+    for group in paragraphs.values():
+        text = normalize_text(_lines_text(group))
+        if text:
+            conf = sum(w.conf for w in group) / len(group) / 100
+            blocks.append(Block(text=text, page=page, source="ocr", confidence=round(conf, 3)))
+    return blocks
+
+
+Run = tuple[int, int, int]  # (row, start, end) of dark pixels
+
+
+def _runs(dark: np.ndarray, min_len: int) -> list[Run]:
+    """Every horizontal run of dark pixels at least min_len long."""
+    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    diff = np.diff(padded, axis=1)
+    rows_s, starts = np.nonzero(diff == 1)
+    _, ends = np.nonzero(diff == -1)
+    keep = ends - starts >= min_len
+    return list(zip(rows_s[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def _min_rule(dpi: float) -> int:
+    # 6 mm: longer than any letter stroke, shorter than the narrowest "№" column.
+    return max(20, round(dpi * 6 / 25.4))
+
+
+def _rule_runs(dark: np.ndarray, dpi: float) -> tuple[list[Run], list[Run]]:
+    """Long straight dark runs, horizontal and vertical (for vertical: (col, top, bottom))."""
+    return _runs(dark, _min_rule(dpi)), _runs(dark.T, _min_rule(dpi))
+
+
+def _erase(image: Image.Image, h_runs: list[Run], v_runs: list[Run]) -> Image.Image:
+    if not h_runs and not v_runs:
+        return image
+    pixels = np.array(image)
+    height, width = pixels.shape
+    for y, x0, x1 in h_runs:
+        pixels[max(0, y - 1) : min(height, y + 2), x0:x1] = 255
+    for x, y0, y1 in v_runs:
+        pixels[y0:y1, max(0, x - 1) : min(width, x + 2)] = 255
+    return Image.fromarray(pixels)
+
+
+def _tables(
+    h_runs: list[Run], v_runs: list[Run], words: list[Word], page: int, dpi: float
+) -> list[Table]:
+    scale = dpi / 72
+    segs = [Seg(float(x0), float(y), float(x1), float(y)) for y, x0, x1 in h_runs]
+    segs += [Seg(float(x), float(y0), float(x), float(y1)) for x, y0, y1 in v_runs]
+    # Scanned rules are thick, slightly skewed and broken: wider tolerances than vectors.
+    grids = find_tables(segs, snap=2.5 * scale, join=4 * scale, min_len=_min_rule(dpi))
+    return [_fill(g, words, page) for g in grids]
+
+
+def _fill(grid: GridTable, words: list[Word], page: int) -> Table:
+    cells: list[Cell] = []
+    inside: dict[int, list[Word]] = {}
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        for i, g in enumerate(grid.cells):
+            if g.x0 <= cx <= g.x1 and g.top <= cy <= g.bottom:
+                inside.setdefault(i, []).append(w)
+                break
+    for i, g in enumerate(grid.cells):
+        group = inside.get(i, [])
+        conf = round(sum(w.conf for w in group) / len(group) / 100, 3) if group else None
+        cells.append(
+            Cell(
+                row=g.row,
+                col=g.col,
+                text=normalize_cell(_lines_text(group)),
+                row_span=g.row_span,
+                col_span=g.col_span,
+                page=page,
+                confidence=conf,
+            )
+        )
+    return Table(
+        index=0, n_rows=grid.n_rows, n_cols=grid.n_cols, cells=cells, pages=[page], source="ocr"
+    )

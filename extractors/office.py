@@ -1,0 +1,157 @@
+"""DOC, RTF, ODT and HTML -> DOCX through LibreOffice headless, then the DOCX reader.
+
+Each conversion runs in a fresh temporary directory with its own LibreOffice profile (so two
+conversions never share state or a lock, and nothing a file does outlives it), under a timeout
+that kills the whole process group.
+
+Macros are never run. LibreOffice does not run document macros on a headless load at its
+default security level (High: only signed macros from trusted sources), and the fresh profile
+is seeded with macro security Very High and macro execution disabled altogether, which also
+covers document events bound to LibreOffice's own bundled scripts (the CVE-2018-16858 class).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from extractors.detect import has_ole_macros
+from extractors.model import Document
+from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+
+
+class ConversionFailed(Exception):
+    """LibreOffice is missing, timed out, or could not read the file."""
+
+
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+ <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+ <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc">
+ <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+# Import filters by detected format: the content decides, not the uploaded name.
+_SUFFIX = {"doc": "doc", "rtf": "rtf", "odt": "odt", "html": "html", "docx": "docx"}
+_INFILTER = {"html": "HTML (StarWriter)"}
+
+
+def _seed_profile(profile: Path) -> None:
+    user = profile / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+
+
+def _run(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[int, str]:
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # its own process group: a timeout kills every child
+        )
+    except FileNotFoundError as exc:
+        raise ConversionFailed(
+            "LibreOffice (soffice) is not installed (run scripts/install-system-deps.sh)"
+        ) from exc
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ConversionFailed(
+            f"LibreOffice did not finish converting in {timeout:g} s; the file was skipped"
+        ) from exc
+    return proc.returncode, out.decode("utf-8", "replace")
+
+
+@contextmanager
+def converted(
+    path: Path,
+    fmt: str,
+    target: str,
+    settings: ExtractSettings | None = None,
+    timeout: float | None = None,
+) -> Iterator[Path]:
+    """The file converted to `target` ("docx", "pdf", "odt", "rtf", "doc"), valid inside the
+    with-block; the temporary directory and profile are removed after it."""
+    settings = settings or DEFAULT_SETTINGS
+    timeout = timeout or settings.convert_timeout_s
+    with tempfile.TemporaryDirectory(prefix="extract-lo-") as tmp_name:
+        tmp = Path(tmp_name)
+        _seed_profile(tmp / "profile")
+        (tmp / "in").mkdir()
+        # A plain ASCII name: LibreOffice names its output after the input.
+        source = tmp / "in" / f"input.{_SUFFIX.get(fmt, fmt)}"
+        shutil.copyfile(path, source)
+        cmd = [
+            settings.soffice,
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--nologo",
+            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+        ]
+        if fmt in _INFILTER:
+            cmd.append(f"--infilter={_INFILTER[fmt]}")
+        cmd += ["--convert-to", target, "--outdir", str(tmp / "out"), str(source)]
+        env = {**os.environ, "HOME": str(tmp), "SAL_USE_VCLPLUGIN": "svp"}
+        code, output = _run(cmd, env, timeout)
+        result = tmp / "out" / f"input.{target.split(':', 1)[0]}"
+        if code != 0 or not result.exists() or result.stat().st_size == 0:
+            last = output.strip().splitlines()[-1:] or [f"exit code {code}"]
+            raise ConversionFailed(
+                f"LibreOffice could not read the {fmt.upper()} file (damaged?): {last[0][:150]}"
+            )
+        yield result
+
+
+def _macro_warning(path: Path, fmt: str) -> str | None:
+    if fmt == "doc" and has_ole_macros(path):
+        return "the file contains macros; they were not run"
+    if fmt == "odt":
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            if any(n.startswith(("Basic/", "Scripts/")) for n in zf.namelist()):
+                return "the file contains macros; they were not run"
+    return None
+
+
+def extract_office(
+    path: Path,
+    doc: Document,
+    fmt: str,
+    settings: ExtractSettings | None = None,
+    deadline: float | None = None,
+) -> Document:
+    from extractors.docx import extract_docx
+
+    settings = settings or DEFAULT_SETTINGS
+    deadline = deadline or time.monotonic() + settings.max_seconds_per_file
+    if fmt == "odt":
+        from extractors.safezip import check_container
+
+        check_container(path, settings)
+    warning = _macro_warning(path, fmt)
+    if warning:
+        doc.warnings.append(warning)
+    with converted(path, fmt, "docx:MS Word 2007 XML", settings) as docx_path:
+        extract_docx(docx_path, doc, settings, deadline, source=fmt)
+    return doc
