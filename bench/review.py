@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
+from classifiers.doctype_model import load_classifier  # noqa: E402
 from classifiers.matching import DocText, ItemText, match_documents  # noqa: E402
 from classifiers.train_matcher import load_cases  # noqa: E402
 from expert_sheet.settings import load_settings  # noqa: E402
@@ -97,6 +98,7 @@ def main() -> None:
     parser.add_argument("--no-flow", action="store_true", help="skip the timed Prefect run")
     args = parser.parse_args()
     settings = load_settings()
+    classifier = load_classifier()
     base_t = tfidf_threshold()
     counts = {name: dict.fromkeys(("tp", "fp", "fn", "otp", "ofp", "ofn"), 0)
               for name in ("ours", "tfidf")}
@@ -108,7 +110,8 @@ def main() -> None:
             truth = json.loads(truth_path.read_text(encoding="utf-8"))
             folder = region / truth["folder"]
             docs = stages.extract_school(folder)
-            sheet = stages.review_school(folder, REPORT, settings, docs=docs)
+            sheet = stages.review_school(folder, REPORT, settings, docs=docs,
+                                         classifier=classifier)
             n_schools += 1
             for key in CRITERIA:
                 if sheet.scores[key] == truth["expected"][key]:
@@ -118,7 +121,7 @@ def main() -> None:
                                   f"truth {truth['expected'][key]}")
             total_ok += abs(sheet.total - truth["expected"]["total"]) <= 1
             arp, roadmap = stages.find_arp(docs)
-            records = stages.classify(docs, arp, settings.classifier.low_confidence)
+            records = stages.classify(docs, arp, settings.classifier.low_confidence, classifier)
             items = stages.item_texts(stages.item_records(
                 roadmap if roadmap and roadmap.found else None))
             texts = stages.doc_texts(docs, records)

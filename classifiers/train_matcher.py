@@ -47,16 +47,19 @@ class Case(BaseModel):
 
 def cases_from_region(region: Path, truth_dir: Path) -> list[Case]:
     """Extract each school with the pipeline's own stages; labels from the generator's truth."""
+    from classifiers.doctype_model import load_classifier
     from expert_sheet.settings import load_settings
     from pipelines import school as stages
 
     low = load_settings().classifier.low_confidence
+    # The document types the review itself will see: the promoted model's.
+    classifier = load_classifier()
     cases = []
     for truth_path in sorted(truth_dir.glob("*/truth.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         docs = stages.extract_school(region / truth["folder"])
         arp, roadmap = stages.find_arp(docs)
-        records = stages.classify(docs, arp, low)
+        records = stages.classify(docs, arp, low, classifier)
         items = stages.item_records(roadmap if roadmap and roadmap.found else None)
         if not items:
             continue

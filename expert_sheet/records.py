@@ -54,3 +54,4 @@ class SchoolSheet(BaseModel):
     errors: list[ExtractionError] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     failed: bool = False
+    doc_type_model: str = "rules"  # which model typed the documents: the sheet's provenance

@@ -279,6 +279,9 @@ def _single_folder(root: Path) -> Path:
         entries = [p for p in root.iterdir() if not p.name.startswith(".")]
         if len(entries) != 1 or not entries[0].is_dir():
             return root
+        # A lone folder holding files is a school, and `root` a region of one school.
+        if any(p.is_file() for p in entries[0].iterdir()):
+            return root
         root = entries[0]
 
 

@@ -28,9 +28,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
     # when the analytics endpoint cannot be reached.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from extractors.archive import prepare_input
     from pipelines.review import RegionError, review_region, school_folders
 
-    region = Path(args.dir)
+    # A region given as a ZIP, or schools that uploaded ZIPs, become plain folders first.
+    region, archive_errors = prepare_input(Path(args.dir), Path(args.out) / "_input")
+    for error in archive_errors:
+        print(f"evidence-review: {error.file}: {error.reason}", file=sys.stderr)
     try:
         school_folders(region)
     except RegionError as exc:
@@ -101,31 +105,33 @@ def cmd_dates(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from classifiers.doctype import classify_rules
-    from extractors.extract import extract
+    from classifiers.doctype_model import classify_paths
 
-    out = []
-    for p in args.files:
-        doc = extract(Path(p))
-        if not doc.ok:
-            out.append({"path": p, "error": "; ".join(e.reason for e in doc.errors)})
-            continue
-        pred = classify_rules(doc)
-        out.append(
-            {
-                "path": p,
-                "doc_type": pred.doc_type,
-                "evidence_kind": pred.evidence_kind,
-                "probability": pred.probability,
-                "top_features": pred.reasons,
-            }
-        )
-    if args.json:
-        for obj in out:
+    out = classify_paths(args.files, args.models)
+    for obj in out:
+        if args.json:
             print(json.dumps(obj, ensure_ascii=False))
-    else:
-        for obj in out:
+        else:
             print(f"{obj['path']}: {obj.get('doc_type', obj.get('error'))}")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from classifiers.doctype_model import promote, train_model
+
+    out = Path(args.out)
+    report = train_model(Path(args.data), out, cv_folds=args.cv_folds)
+    if args.promote:
+        promote(out.parent, out.name)
+    _print_json(report) if args.json else print(f"model written to {out}")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from classifiers.doctype_model import evaluate_models, format_evaluation
+
+    result = evaluate_models([Path(m) for m in args.model], Path(args.data))
+    _print_json(result) if args.json else print(format_evaluation(result))
     return EXIT_OK
 
 
@@ -138,7 +144,11 @@ def cmd_match(args: argparse.Namespace) -> int:
     arp = extract(Path(args.roadmap))
     docs = [arp] + [extract(Path(p)) for p in args.evidence]
     roadmap = parse_roadmap(arp)
-    records = stages.classify(docs, arp, load_settings().classifier.low_confidence)
+    from classifiers.doctype_model import load_classifier
+
+    records = stages.classify(
+        docs, arp, load_settings().classifier.low_confidence, load_classifier()
+    )
     items = stages.item_records(roadmap if roadmap.found else None)
     result = stages.match(items, docs, records)
     out = {
@@ -220,8 +230,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", help="document type and evidence kind of files")
     p.add_argument("files", nargs="+")
+    p.add_argument(
+        "--models",
+        type=Path,
+        default=Path("models"),
+        help="model registry; its PROMOTED file names the model used",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("train", help="train a document-type model with its model card")
+    p.add_argument("--data", required=True, help="folder with train.jsonl (and heldout.jsonl)")
+    p.add_argument("--out", required=True, help="new model folder, e.g. models/doctype-v2")
+    p.add_argument("--cv-folds", type=int, default=5, help="0 skips cross-validation")
+    p.add_argument("--promote", action="store_true", help="point models/PROMOTED at it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score one or two models on the same held-out data")
+    p.add_argument(
+        "--model", required=True, action="append", help="model folder (twice to compare)"
+    )
+    p.add_argument("--data", required=True, help="folder with heldout.jsonl, or a .jsonl file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("match", help="match evidence files to the items of a roadmap")
     p.add_argument("roadmap")

@@ -14,6 +14,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.filesystems import LocalFileSystem
 
+from classifiers.doctype_model import DocTypeClassifier, load_classifier
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
@@ -72,11 +73,23 @@ def extract_file(path: Path, root: Path) -> Document:
     return extract(path, root=root)
 
 
+@cache
+def document_classifier() -> DocTypeClassifier:
+    """The promoted model, loaded once per worker process, never per file."""
+    return load_classifier()
+
+
 @task(name="score-school", cache_policy=NO_CACHE)
 def score_school(
     folder: Path, report_date: date, settings_path: Path | None, docs: list[Document]
 ) -> SchoolSheet:
-    return stages.review_school(folder, report_date, load_settings(settings_path), docs=docs)
+    return stages.review_school(
+        folder,
+        report_date,
+        load_settings(settings_path),
+        docs=docs,
+        classifier=document_classifier(),
+    )
 
 
 @task(name="write-school-sheet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

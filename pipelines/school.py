@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from classifiers.doctype import classify_rules, expected_result_type, title_zone
+from classifiers.doctype_model import DocTypeClassifier
 from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, match_documents
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
 from expert_sheet.rubric import score, total
@@ -58,10 +59,16 @@ def school_name(arp: Document | None, folder: Path) -> str:
     return folder.name
 
 
-def classify(docs: list[Document], arp: Document | None, low: float) -> list[DocRecord]:
-    records = []
-    for doc in docs:
-        record = DocRecord(file=doc.path, sha256=doc.sha256, format=doc.format)
+def classify(
+    docs: list[Document],
+    arp: Document | None,
+    low: float,
+    classifier: DocTypeClassifier | None = None,
+) -> list[DocRecord]:
+    """Type and evidence kind of every document, by the promoted model when one is given."""
+    records = [DocRecord(file=d.path, sha256=d.sha256, format=d.format) for d in docs]
+    to_predict = []
+    for doc, record in zip(docs, records, strict=True):
         if not doc.ok:
             record.readable = False
         elif doc is arp:
@@ -69,11 +76,14 @@ def classify(docs: list[Document], arp: Document | None, low: float) -> list[Doc
             record.probability = 1.0
             record.type_reasons = ["файл содержит АРП (дорожную карту)"]
         else:
-            pred = classify_rules(doc)
+            to_predict.append((doc, record))
+    if to_predict:
+        batch = [d for d, _ in to_predict]
+        preds = classifier.predict(batch) if classifier else [classify_rules(d) for d in batch]
+        for (_, record), pred in zip(to_predict, preds, strict=True):
             record.doc_type, record.evidence_kind = pred.doc_type, pred.evidence_kind
             record.probability, record.type_reasons = pred.probability, pred.reasons
             record.low_confidence = pred.probability < low
-        records.append(record)
     return records
 
 
@@ -147,10 +157,11 @@ def review_school(
     report_date: date,
     settings: RubricSettings,
     docs: list[Document] | None = None,
+    classifier: DocTypeClassifier | None = None,
 ) -> SchoolSheet:
     docs = extract_school(folder) if docs is None else docs
     arp, roadmap = find_arp(docs)
-    records = classify(docs, arp, settings.classifier.low_confidence)
+    records = classify(docs, arp, settings.classifier.low_confidence, classifier)
     items = item_records(roadmap if roadmap and roadmap.found else None)
     result = match(items, docs, records)
     by_file = {r.file: r for r in records}
@@ -184,7 +195,10 @@ def review_school(
         for r in records
         if r.low_confidence
     ]
+    if classifier is not None and classifier.warning:
+        warnings.append(classifier.warning)
     return SchoolSheet(
+        doc_type_model=classifier.name if classifier is not None else "rules",
         school=school_name(arp, folder),
         folder=folder.name,
         report_date=report_date.isoformat(),

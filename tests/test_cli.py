@@ -72,3 +72,10 @@ def test_classify_and_match_json() -> None:
     matched = {m["document"] for m in out["matches"]}
     assert matched and set(out["off_plan"]).isdisjoint(matched)
     assert all(m["reason"] and m["signals"] for m in out["matches"])
+
+
+def test_evaluate_compares_two_models_on_the_same_data() -> None:
+    model = str(ROOT / "models" / "doctype-v1")
+    data = str(ROOT / "data" / "labelled" / "doctypes")
+    out = cli("evaluate", "--model", model, "--model", model, "--data", data).stdout
+    assert "macro" in out.lower()

@@ -188,3 +188,35 @@ def test_rerun_reads_only_changed_files(prefect_harness, tmp_path: Path, monkeyp
     changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
     review.review_region(region, tmp_path / "out", REPORT)
     assert calls == [changed.name]
+
+
+def test_flow_types_documents_with_the_promoted_model(reviewed: Path) -> None:
+    promoted = (ROOT / "models" / "PROMOTED").read_text(encoding="utf-8").strip()
+    for folder in truths():
+        sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
+        assert sheet["doc_type_model"] == promoted
+        typed = [d for d in sheet["documents"] if d["readable"] and not d["is_arp"]]
+        # The model explains itself by its features, the rules by their words.
+        assert all(any(":" in r for r in d["type_reasons"]) for d in typed)
+
+
+def test_cli_reviews_a_region_given_as_a_zip(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "region.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in (SAMPLE / "school_04_polyanskaya").iterdir():
+            zf.write(path, f"export/school_04_polyanskaya/{path.name}")
+    run = _cli(
+        "review",
+        str(archive),
+        "--out",
+        str(tmp_path / "out"),
+        "--report-date",
+        "2022-06-01",
+        "--json",
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = json.loads(run.stdout[run.stdout.index("{") :])
+    assert [r["folder"] for r in summary["rows"]] == ["school_04_polyanskaya"]
+    assert (tmp_path / "out" / "school_04_polyanskaya" / "sheet.xlsx").exists()
