@@ -73,9 +73,7 @@ def _para_text(p, word: WordDocument) -> str:
 def _textboxes(p) -> list:
     # Word writes each text box twice (a DrawingML choice and a VML fallback); read one.
     return [
-        box
-        for box in p.iter(_TXBX)
-        if not any(a.tag == _FALLBACK for a in box.iterancestors())
+        box for box in p.iter(_TXBX) if not any(a.tag == _FALLBACK for a in box.iterancestors())
     ]
 
 
@@ -132,9 +130,7 @@ def _table_cells(table: DocxTable, index: int, word: WordDocument) -> Table:
                     page=1,
                 )
             )
-    return Table(
-        index=index, n_rows=n_rows, n_cols=n_cols, cells=cells, pages=[1], source="docx"
-    )
+    return Table(index=index, n_rows=n_rows, n_cols=n_cols, cells=cells, pages=[1], source="docx")
 
 
 def _add_table(tbl, word: WordDocument, doc: Document, page: int, parent: int | None) -> None:
@@ -143,6 +139,8 @@ def _add_table(tbl, word: WordDocument, doc: Document, page: int, parent: int | 
     for cell in table.cells:
         cell.page = page
     table.pages = [page]
+    if parent is None:
+        table.caption = " ".join(b.text for b in doc.blocks[-2:])[-300:]
     doc.tables.append(table)
     # Nested tables follow their parent, each as a table of its own.
     for nested in tbl.iter(_TBL):

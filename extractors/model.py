@@ -51,6 +51,8 @@ class Table(BaseModel):
     # A DOCX table nested in a cell of another: the index of that table. Its text is also in
     # the parent cell; it stands here too because some schools frame a roadmap in a table.
     parent: int | None = None
+    # The text just before the table (its heading, e.g. the risk direction of a roadmap).
+    caption: str = ""
 
     def grid(self) -> list[list[Cell | None]]:
         """Rows of cells with each merged cell placed at every grid position it covers.

@@ -55,6 +55,7 @@ class RoadmapItem(BaseModel):
     expected_result: str = ""
     evidence: str = ""
     evidence_refs: list[str] = Field(default_factory=list)
+    direction: str = ""  # the risk direction of the АРП the item belongs to, if stated
     extra: dict[str, str] = Field(default_factory=dict)
     provenance: Provenance = Field(default_factory=lambda: Provenance(file=""))
 
@@ -193,6 +194,28 @@ def _refs(text: str) -> list[str]:
     return sorted(refs)
 
 
+_DIRECTION = re.compile(r"направлени\w*\s*[:\-]?\s*\"([^\"]{5,200})\"", re.I)
+
+
+def _direction(caption: str) -> str:
+    # The heading nearest the table is the one that names its direction.
+    found = _DIRECTION.findall(caption)
+    return found[-1].strip() if found else ""
+
+
+def _text_before(doc: Document, table: Table) -> str:
+    """For formats whose blocks include table text (PDF): the lines before the header."""
+    first = next((c.text for c in table.cells if c.row == 0 and c.text), "")
+    for n, block in enumerate(doc.blocks):
+        if (
+            first
+            and block.text.startswith(first[:20])
+            and (not table.pages or block.page == table.pages[0])
+        ):
+            return " ".join(b.text for b in doc.blocks[max(0, n - 3) : n])
+    return ""
+
+
 def parse_roadmap(doc: Document, year: int | None = None) -> Roadmap:
     """All roadmap tables of a document, read into items; the reasons if there are none."""
     if year is None:
@@ -205,6 +228,11 @@ def parse_roadmap(doc: Document, year: int | None = None) -> Roadmap:
         items, columns = parse_table(table, doc.path, year, header)
         if not items:
             continue
+        # A file may hold several АРП, one roadmap per risk direction, each under its heading.
+        direction = _direction(table.caption or _text_before(doc, table))
+        for item in items:
+            item.direction = direction
+            item.section = item.section or direction
         roadmap.items.extend(items)
         for field, text in columns.items():
             roadmap.columns.setdefault(field, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
 
 from extractors.extract import extract
@@ -317,3 +318,43 @@ def test_row_split_over_a_page_is_one_item() -> None:
         "Педагогический совет по итогам первого полугодия",
         "Семинар",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_several_arp_in_one_file_keep_their_directions(tmp_path: Path, fmt: str) -> None:
+    rows = [
+        ["№", "Мероприятие", "Сроки"],
+        ["1", "Педагогический совет", "Март 2022"],
+        ["2", "Семинар", "Апрель 2022"],
+    ]
+    other = [["№", "Мероприятие", "Сроки"], ["1", "Анкетирование родителей", "Май 2022"]]
+    paragraphs = [
+        "МОУ СШ № 2",
+        "Программа антирисковых мер на 2022 год",
+        'Направление: "Низкая учебная мотивация обучающихся"',
+    ]
+    if fmt == "docx":
+        d = docx.Document()
+        for text in paragraphs:
+            d.add_paragraph(text)
+        for heading, data in (
+            (None, rows),
+            ('Направление "Пониженный уровень школьного благополучия"', other),
+        ):
+            if heading:
+                d.add_paragraph(heading)
+            table = d.add_table(rows=len(data), cols=3)
+            for r, row in enumerate(data):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+        path = tmp_path / "arp.docx"
+        d.save(str(path))
+    else:
+        path = make_pdf(tmp_path / "arp.pdf", paragraphs, [{"rows": rows}])
+    roadmap = parse_roadmap(extract(path))
+    assert roadmap.items[0].direction == "Низкая учебная мотивация обучающихся"
+    if fmt == "docx":
+        assert [i.direction for i in roadmap.items][-1] == (
+            "Пониженный уровень школьного благополучия"
+        )
+        assert [i.number for i in roadmap.items] == ["1", "2", "1"]
