@@ -9,11 +9,14 @@ of the document's own title the item accounts for (a news item about a ski race 
 explicit "Приложение N" reference, and whether the document is the type the item promised.
 A logistic model turns the signals into a probability; its weights and the threshold are
 learnt on generated schools kept apart from the sample (`classifiers/train_matcher.py`) and
-stored in `classifiers/matcher.toml`, so an analyst can read and retrain them.
+stored in `classifiers/matcher.toml`, so an analyst can read and retrain them. Rarity is also
+measured across the dev schools (`matcher_background.json`, learnt by the same `fit`), and each
+pair is compared with the best document for its item as well as the best item for its document.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
@@ -30,12 +33,14 @@ from classifiers.lemmas import lemmas
 from extractors.deadlines import parse_deadline
 
 SETTINGS_PATH = Path(__file__).with_name("matcher.toml")
+BACKGROUND_PATH = Path(__file__).with_name("matcher_background.json")
 FEATURES = (
     "activity_overlap",
     "result_overlap",
     "title_coverage",
     "vector_similarity",
     "relative_to_best",
+    "item_relative",
     "date_inside",
     "date_outside",
     "appendix_reference",
@@ -60,6 +65,11 @@ class MatchSettings(BaseModel):
     weights: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
     intercept: float = 0.0
     threshold: float = 0.5
+    # A document usually confirms one item: items other than its most probable one need more,
+    # except in narrative reports, which tell of several activities (both learnt in `fit`).
+    # Below `threshold` (the default) they change nothing: one threshold for every pair.
+    extra_threshold: float = 0.0
+    report_extra_threshold: float = 0.0
     # Title-zone lemmas count this many times a body lemma when measuring overlap.
     title_weight: float = 2.0
 
@@ -67,6 +77,39 @@ class MatchSettings(BaseModel):
 def load_match_settings(path: Path | None = None) -> MatchSettings:
     with (path or SETTINGS_PATH).open("rb") as fh:
         return MatchSettings.model_validate(tomllib.load(fh))
+
+
+class Background(BaseModel):
+    """In how many documents of the dev schools each lemma occurs: "провести", "школа" and
+    "программа антирисковых мер" are in most papers of every school, "Лускановой" in few. A
+    school has too few documents to learn that on its own, so `fit` learns it across schools
+    and stores it next to the weights (matcher_background.json)."""
+
+    documents: int = 0
+    df: dict[str, int] = Field(default_factory=dict)
+
+    def weight(self, word: str) -> float:
+        if not self.documents:
+            return 1.0
+        return math.log((1 + self.documents) / (1 + self.df.get(word, 0))) + 1.0
+
+
+def background_from(bags: Sequence[set[str]], min_df: int = 2) -> Background:
+    df = Counter(w for bag in bags for w in bag)
+    return Background(
+        documents=len(bags), df={w: c for w, c in sorted(df.items()) if c >= min_df}
+    )
+
+
+@lru_cache(maxsize=4)
+def _load_background(path: Path) -> Background:
+    if not path.exists():
+        return Background()
+    return Background.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_background(path: Path | None = None) -> Background:
+    return _load_background(path or BACKGROUND_PATH)
 
 
 class ItemText(BaseModel):
@@ -139,10 +182,12 @@ def document_dates(text: str) -> list[date]:
     return found
 
 
-def _idf(bags: Sequence[set[str]]) -> dict[str, float]:
+def _idf(bags: Sequence[set[str]], background: Background | None = None) -> dict[str, float]:
+    """Rarity within the school, times rarity across schools when a background is given."""
     df = Counter(w for bag in bags for w in bag)
     n = len(bags)
-    return {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
+    bg = background or Background()
+    return {w: (math.log((1 + n) / (1 + c)) + 1.0) * bg.weight(w) for w, c in df.items()}
 
 
 def _coverage(
@@ -172,8 +217,15 @@ class PairFeatures(BaseModel):
     dates: list[list[str]]
 
 
+def doc_bag(doc: DocText) -> set[str]:
+    return set(lemmas(doc.title)) | set(lemmas(doc.body))
+
+
 def pair_features(
-    items: Sequence[ItemText], docs: Sequence[DocText], title_weight: float = 2.0
+    items: Sequence[ItemText],
+    docs: Sequence[DocText],
+    title_weight: float = 2.0,
+    background: Background | None = None,
 ) -> PairFeatures:
     act = [set(lemmas(i.activity)) for i in items]
     res = [set(lemmas(i.result)) for i in items]
@@ -181,7 +233,8 @@ def pair_features(
     bodies = [set(lemmas(d.body)) for d in docs]
     idf = _idf(
         [a | r for a, r in zip(act, res, strict=True)]
-        + [t | b for t, b in zip(titles, bodies, strict=True)]
+        + [t | b for t, b in zip(titles, bodies, strict=True)],
+        background,
     )
     item_vecs = [_mean_vector(sorted(a), idf) for a in act]
     doc_vecs = [_mean_vector(lemmas(d.title), idf) for d in docs]
@@ -200,7 +253,7 @@ def pair_features(
             inside, outside, shown = _date_signals(item, doc_dates[di])
             ref = float(bool(appendix) and f"Приложение {appendix}" in item.refs)
             promised = float(item.expected_type is not None and doc.doc_type == item.expected_type)
-            rows.append([a, r, title_cov, vec, 0.0, inside, outside, ref, promised])
+            rows.append([a, r, title_cov, vec, 0.0, 0.0, inside, outside, ref, promised])
             shared = (act[ii] | res[ii]) & (titles[di] | bodies[di])
             out.words.append(sorted(shared, key=lambda w: -idf[w])[:8])
             out.dates.append(shown)
@@ -210,6 +263,14 @@ def pair_features(
         for row in rows:
             row[4] = row[0] / best if best else 0.0
         out.values.extend(rows)
+    # Item-side competition: how this document's overlap compares with the best document's
+    # for the same item (an order merely mentioning the АРП against the order approving it).
+    n_items = len(items)
+    for ii in range(n_items):
+        col = [out.values[di * n_items + ii] for di in range(len(docs))]
+        best = max((row[0] for row in col), default=0.0)
+        for row in col:
+            row[5] = row[0] / best if best else 0.0
     return out
 
 
@@ -243,15 +304,16 @@ def match_documents(
     if not items:
         result.off_plan = [d.name for d in docs]
         return result
-    feats = pair_features(items, docs, settings.title_weight)
+    feats = pair_features(items, docs, settings.title_weight, load_background())
     probs = probabilities(feats, settings)
     # The roadmap row naming the file is the school's own statement of the link: decisive,
     # whatever the weights (generated schools rarely name appendices, so none is learnt).
     ref = FEATURES.index("appendix_reference")
     probs = np.where([row[ref] > 0 for row in feats.values], np.maximum(probs, 0.99), probs)
+    keep = assign(feats.doc_index, probs, [d.doc_type for d in docs], settings)
     matched: set[int] = set()
     for k, p in enumerate(probs):
-        if p < settings.threshold:
+        if not keep[k]:
             continue
         di, ii = feats.doc_index[k], feats.item_index[k]
         signals = dict(zip(FEATURES, (round(v, 3) for v in feats.values[k]), strict=True))
@@ -268,6 +330,27 @@ def match_documents(
         matched.add(di)
     result.off_plan = [d.name for i, d in enumerate(docs) if i not in matched]
     return result
+
+
+def assign(
+    doc_index: Sequence[int], probs: np.ndarray, doc_types: Sequence[str], settings: MatchSettings
+) -> np.ndarray:
+    """Which pairs are matches: a document's most probable item above `threshold`, its other
+    items above the stricter extra threshold (the report one for reports)."""
+    keep = np.zeros(len(probs), dtype=bool)
+    best: dict[int, int] = {}
+    for k, di in enumerate(doc_index):
+        if di not in best or probs[k] > probs[best[di]]:
+            best[di] = k
+    for k, di in enumerate(doc_index):
+        if best[di] == k:
+            limit = settings.threshold
+        elif doc_types[di] == "report":
+            limit = max(settings.threshold, settings.report_extra_threshold)
+        else:
+            limit = max(settings.threshold, settings.extra_threshold)
+        keep[k] = probs[k] >= limit
+    return keep
 
 
 def explain(m: Match, settings: MatchSettings) -> str:

@@ -24,11 +24,15 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 from classifiers.matching import (
+    BACKGROUND_PATH,
     FEATURES,
     SETTINGS_PATH,
+    Background,
     DocText,
     ItemText,
     MatchSettings,
+    background_from,
+    doc_bag,
     pair_features,
 )
 
@@ -101,12 +105,17 @@ def load_cases(path: Path = DEV_PATH) -> list[Case]:
         return [Case.model_validate_json(line) for line in fh if line.strip()]
 
 
+def background_of(cases: list[Case]) -> Background:
+    """Document frequencies of lemmas over the cases' evidence documents."""
+    return background_from([doc_bag(d) for case in cases for d in case.docs])
+
+
 def design(
-    cases: list[Case], title_weight: float = 2.0
+    cases: list[Case], title_weight: float = 2.0, background: Background | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xs, ys, groups = [], [], []
     for g, case in enumerate(cases):
-        feats = pair_features(case.items, case.docs, title_weight)
+        feats = pair_features(case.items, case.docs, title_weight, background)
         gold = set(case.gold)
         for k, row in enumerate(feats.values):
             doc = case.docs[feats.doc_index[k]].name
@@ -124,29 +133,85 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(grid[best]), float(scores[best])
 
 
-def fit(cases: list[Case], folds: int = 5, c: float = 1.0) -> tuple[MatchSettings, dict]:
+def _roles(cases: list[Case], probs: np.ndarray) -> np.ndarray:
+    """Per pair, in `design` order: 0 the document's most probable item, 1 another item of a
+    document, 2 another item of a report."""
+    roles = np.ones(len(probs), dtype=int)
+    k = 0
+    for case in cases:
+        n = len(case.items)
+        for doc in case.docs:
+            block = slice(k, k + n)
+            roles[block] = 2 if doc.doc_type == "report" else 1
+            if n:
+                roles[k + int(np.argmax(probs[block]))] = 0
+            k += n
+    return roles
+
+
+def _best_thresholds(
+    y: np.ndarray, p: np.ndarray, roles: np.ndarray
+) -> tuple[float, float, float, float]:
+    """The three thresholds of `assign` that maximise pair F1. The roles split the pairs into
+    disjoint groups, so true and false positives add up over the groups."""
+    grid = np.round(np.linspace(0.1, 0.99, 90), 3)
+    tp, fp = [], []
+    for role in range(3):
+        yy, pp = y[roles == role], p[roles == role]
+        hits = pp[None, :] >= grid[:, None]
+        tp.append((hits & (yy[None, :] == 1)).sum(axis=1))
+        fp.append((hits & (yy[None, :] == 0)).sum(axis=1))
+    t_all = tp[0][:, None, None] + tp[1][None, :, None] + tp[2][None, None, :]
+    f_all = fp[0][:, None, None] + fp[1][None, :, None] + fp[2][None, None, :]
+    f1 = 2 * t_all / np.maximum(2 * t_all + f_all + (y.sum() - t_all), 1)
+    # Extra thresholds below the main one act as the main one: only search them above it.
+    above = grid[None, :, None] >= grid[:, None, None]
+    above = above & (grid[None, None, :] >= grid[:, None, None])
+    f1 = np.where(above, f1, -1.0)
+    i, j, m = np.unravel_index(int(np.argmax(f1)), f1.shape)
+    return float(grid[i]), float(grid[j]), float(grid[m]), float(f1[i, j, m])
+
+
+def fit(
+    cases: list[Case], folds: int = 5, c: float = 1.0, two_stage: bool = False
+) -> tuple[MatchSettings, Background, dict]:
     """Weights from all dev schools; the threshold from out-of-fold probabilities, so it is
-    chosen on schools the weights did not see."""
-    x, y, groups = design(cases)
+    chosen on schools the weights did not see. The background document frequencies are learnt
+    inside each fold too: a held-out school's words are never counted in its own background."""
+    background = background_of(cases)
+    x, y, groups = design(cases, background=background)
     oof = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
-        model = LogisticRegression(C=c, max_iter=1000).fit(x[train], y[train])
-        oof[test] = model.predict_proba(x[test])[:, 1]
-    threshold, cv_f1 = _best_threshold(y, oof)
+        fold_bg = background_of([cases[g] for g in sorted(set(groups[train]))])
+        held_out = [cases[g] for g in sorted(set(groups[test]))]
+        fold_x, _, _ = design([cases[g] for g in sorted(set(groups[train]))], background=fold_bg)
+        test_x, _, _ = design(held_out, background=fold_bg)
+        model = LogisticRegression(C=c, max_iter=1000).fit(fold_x, y[train])
+        oof[test] = model.predict_proba(test_x)[:, 1]
+    threshold, single_f1 = _best_threshold(y, oof)
+    extra = report_extra = threshold
+    cv_f1 = single_f1
+    if two_stage:
+        threshold, extra, report_extra, cv_f1 = _best_thresholds(y, oof, _roles(cases, oof))
     model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
     settings = MatchSettings(
         weights={f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)},
         intercept=round(float(model.intercept_[0]), 4),
         threshold=round(threshold, 3),
+        extra_threshold=round(extra, 3),
+        report_extra_threshold=round(report_extra, 3),
     )
     report = {
         "schools": len(cases),
         "pairs": len(y),
         "positive_pairs": int(y.sum()),
         "cv_pair_f1": round(cv_f1, 4),
+        "cv_pair_f1_one_threshold": round(single_f1, 4),
         "threshold": settings.threshold,
+        "extra_threshold": settings.extra_threshold,
+        "report_extra_threshold": settings.report_extra_threshold,
     }
-    return settings, report
+    return settings, background, report
 
 
 def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_PATH) -> None:
@@ -154,8 +219,14 @@ def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_
         "# Learnt by `python -m classifiers.train_matcher fit` on data/labelled/matching/dev.jsonl",
         f"# ({report['schools']} generated schools, never the sample; {report['pairs']} pairs, "
         f"{report['positive_pairs']} matches) on {date.today().isoformat()}.",
-        f"# Threshold chosen on out-of-fold probabilities: pair F1 {report['cv_pair_f1']}.",
+        "# Thresholds chosen on out-of-fold probabilities: a document's best item needs "
+        "`threshold`,",
+        "# its other items `extra_threshold` (`report_extra_threshold` in reports); "
+        f"pair F1 {report['cv_pair_f1']}",
+        f"# (one threshold for all pairs: {report['cv_pair_f1_one_threshold']}).",
         f"threshold = {settings.threshold}",
+        f"extra_threshold = {settings.extra_threshold}",
+        f"report_extra_threshold = {settings.report_extra_threshold}",
         f"intercept = {settings.intercept}",
         f"title_weight = {settings.title_weight}",
         "",
@@ -163,6 +234,10 @@ def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_
         *[f"{name} = {value}" for name, value in settings.weights.items()],
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_background(background: Background, path: Path = BACKGROUND_PATH) -> None:
+    path.write_text(background.model_dump_json(), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -175,12 +250,18 @@ def main(argv: list[str] | None = None) -> None:
     f = sub.add_parser("fit")
     f.add_argument("--data", type=Path, default=DEV_PATH)
     f.add_argument("--out", type=Path, default=SETTINGS_PATH)
+    f.add_argument(
+        "--two-stage",
+        action="store_true",
+        help="also learn stricter thresholds for a document's other items (see `assign`)",
+    )
     args = parser.parse_args(argv)
     if args.cmd == "build":
         build(args.schools, args.seed, args.out)
     else:
-        settings, report = fit(load_cases(args.data))
+        settings, background, report = fit(load_cases(args.data), two_stage=args.two_stage)
         write_settings(settings, report, args.out)
+        write_background(background, args.out.with_name(BACKGROUND_PATH.name))
         print(json.dumps(report, ensure_ascii=False))
         print(settings.model_dump_json(indent=2))
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from classifiers.doctype import classify_rules, expected_result_type
 from classifiers.matching import (
     FEATURES,
+    Background,
     DocText,
     ItemText,
+    MatchSettings,
+    assign,
+    background_from,
     document_dates,
+    load_background,
     load_match_settings,
     match_documents,
     pair_features,
@@ -210,3 +216,33 @@ def test_threshold_decides_and_documents_without_items_are_off_plan() -> None:
 def test_shipped_weights_are_learnt_not_blank() -> None:
     settings = load_match_settings()
     assert settings.weights["activity_overlap"] > 0 and 0 < settings.threshold < 1
+
+
+def test_background_makes_words_of_every_paper_weigh_less() -> None:
+    bags = [{"программа", "антирисковый", "анкетирование"}, {"программа", "антирисковый"}] * 3
+    background = background_from(bags)
+    assert background.weight("программа") < background.weight("анкетирование")
+    # A word the background never saw is as rare as can be; no background weighs all alike.
+    assert background.weight("лусканова") > background.weight("анкетирование")
+    assert Background().weight("программа") == Background().weight("лусканова") == 1.0
+    shipped = load_background()
+    assert shipped.documents > 0 and shipped.weight("школа") < shipped.weight("лусканова")
+
+
+def test_item_relative_compares_documents_for_the_same_item() -> None:
+    assert _signals(0, 0)["item_relative"] == 1.0  # the protocol is the best for item 1
+    assert _signals(0, 2)["item_relative"] < 1.0
+
+
+def test_a_document_s_other_items_need_the_extra_threshold_except_in_reports() -> None:
+    settings = MatchSettings(threshold=0.4, extra_threshold=0.9, report_extra_threshold=0.5)
+    probs = np.array([0.8, 0.6, 0.45, 0.8, 0.6, 0.45])
+    keep = assign([0, 0, 0, 1, 1, 1], probs, ["order", "report"], settings)
+    # The order keeps only its best item; the report also its second (0.6 >= 0.5).
+    assert keep.tolist() == [True, False, False, True, True, False]
+    # With no extra thresholds learnt the rule is the single threshold.
+    plain = MatchSettings(threshold=0.4)
+    assert assign([0, 0, 0], probs[:3], ["order"], plain).tolist() == [True, True, True]
+    shipped = load_match_settings()
+    assert shipped.threshold <= shipped.report_extra_threshold <= 1.0
+    assert shipped.threshold <= shipped.extra_threshold <= 1.0
