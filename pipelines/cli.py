@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,47 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text}") from None
 
 
+@contextmanager
+def _progress_bar(region: Path, enabled: bool) -> Iterator[None]:
+    """Bars for files and schools done, on stderr; the flow reports through a hook."""
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from pipelines import review
+    from pipelines.school import school_files
+
+    folders = review.school_folders(region)
+    n_files = sum(len(school_files(f)) for f in folders)
+    bar = Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+    tasks = {
+        "file": bar.add_task("files", total=n_files),
+        "school": bar.add_task("schools", total=len(folders)),
+    }
+    review.set_progress(lambda kind, n: bar.advance(tasks[kind], n))
+    try:
+        with bar:
+            yield
+    finally:
+        review.set_progress(None)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
     # when the analytics endpoint cannot be reached.
@@ -40,7 +83,26 @@ def cmd_review(args: argparse.Namespace) -> int:
     except RegionError as exc:
         print(f"evidence-review: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    summary = review_region(region, Path(args.out), args.report_date, args.settings, args.cache_dir)
+    if args.dask_address:
+        try:
+            import prefect_dask  # noqa: F401
+        except ImportError:
+            print(
+                "evidence-review: --dask-address needs prefect-dask "
+                "(pip install 'evidence-review[dask]')",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    show_bar = not args.json and not args.no_progress and sys.stderr.isatty()
+    with _progress_bar(region, enabled=show_bar):
+        summary = review_region(
+            region,
+            Path(args.out),
+            args.report_date,
+            args.settings,
+            args.cache_dir,
+            dask_address=args.dask_address,
+        )
     if args.json:
         _print_json(summary.model_dump(mode="json"))
     else:
@@ -203,6 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="where extraction results are kept between runs (default OUT/.cache)",
     )
     p.add_argument("--json", action="store_true", help="print the region summary as JSON")
+    p.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="extract files on this running Dask cluster (needs prefect-dask; its workers "
+        "need PREFECT_API_URL of a shared Prefect server and the same paths)",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it is shown only on a terminal and never with --json)",
+    )
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("serve", help="run reviews on the schedule of a deadlines calendar")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -73,6 +75,60 @@ def extract_file(path: Path, root: Path) -> Document:
     return extract(path, root=root)
 
 
+# Progress of a run for whoever shows it (the CLI's bar): called with ("file", n) as files are
+# extracted or skipped and ("school", 1) as each school is done. None: nobody is watching.
+ProgressHook = Callable[[str, int], None]
+_progress: ProgressHook | None = None
+
+
+def set_progress(hook: ProgressHook | None) -> None:
+    global _progress
+    _progress = hook
+
+
+def _report(kind: str, n: int = 1) -> None:
+    if _progress is not None:
+        _progress(kind, n)
+
+
+DONE_MARK = ".review-key"
+
+
+def review_key(folder: Path, report_date: date, settings_path: Path | None) -> str:
+    """What a school's finished review depends on: its files' contents, the report date, the
+    rubric, the code and the document-type model. A run killed half-way and started again
+    skips the schools whose key is unchanged; anything changed is reviewed again."""
+    digest = hashlib.sha256()
+    parts = [
+        str(folder.resolve()),
+        report_date.isoformat(),
+        load_settings(settings_path).model_dump_json(),
+        document_classifier().name,
+    ] + [code_version(p) for p in ("extractors", "classifiers", "expert_sheet", "pipelines")]
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    for path in stages.school_files(folder):
+        digest.update(f"{path.relative_to(folder)}\0{sha256_of(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:
+    """The sheet of an earlier run when it was finished with the same key, else None."""
+    try:
+        if (target / DONE_MARK).read_text(encoding="utf-8").strip() != key:
+            return None
+        return SchoolSheet.model_validate_json((target / "sheet.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _mark_done(target: Path, key: str) -> None:
+    # Written last and atomically: a run killed before this point reviews the school again.
+    tmp = target / (DONE_MARK + ".tmp")
+    tmp.write_text(key, encoding="utf-8")
+    os.replace(tmp, target / DONE_MARK)
+
+
 @cache
 def document_classifier() -> DocTypeClassifier:
     """The promoted model, loaded once per worker process, never per file."""
@@ -113,7 +169,10 @@ def review_school(
     extractor = extract_file
     if cache_dir is not None:
         extractor = extract_file.with_options(result_storage=_storage_block(cache_dir))
-    docs = [f.result() for f in extractor.map(files, root=folder)]
+    docs = []
+    for future in extractor.map(files, root=folder):
+        docs.append(future.result())
+        _report("file")
     sheet = score_school(folder, report_date, settings_path, docs)
     write_school(sheet, out_dir, folder)
     create_markdown_artifact(
@@ -141,15 +200,33 @@ def review_region(
     report_date: date,
     settings_path: Path | None = None,
     cache_dir: Path | None = None,
+    dask_address: str | None = None,
 ) -> RegionSummary:
     """`cache_dir` (default OUT/.cache) keeps extraction results by file content between
-    runs, so a re-run after a few schools uploaded files reads only the new files."""
+    runs, so a re-run after a few schools uploaded files reads only the new files.
+    `dask_address` (tcp://HOST:PORT of a running Dask scheduler) runs the file extraction on
+    that cluster; its workers must reach the same Prefect API and see the same paths."""
     logger = get_run_logger()
+    school_flow = review_school
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        school_flow = review_school.with_options(task_runner=DaskTaskRunner(address=dask_address))
     folders = school_folders(region_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     sheets: list[SchoolSheet] = []
+    resumed = 0
     for n, folder in enumerate(folders, start=1):
-        state = review_school(
+        key = review_key(folder, report_date, settings_path)
+        earlier = _finished_sheet(out_dir / folder.name, key)
+        if earlier is not None:
+            sheets.append(earlier)
+            resumed += 1
+            _report("file", len(stages.school_files(folder)))
+            _report("school")
+            logger.info("schools done: %d/%d (%s, finished earlier)", n, len(folders), folder.name)
+            continue
+        state = school_flow(
             folder,
             out_dir,
             report_date,
@@ -159,15 +236,21 @@ def review_region(
         )
         if state.is_completed():
             sheets.append(state.result())
+            _mark_done(out_dir / folder.name, key)
         else:
             # One school's failure must not cost the region its review.
             reason = str(state.message or "the school's review failed")
             sheets.append(_failed_sheet(folder, report_date, reason))
+            logger.error("school %s failed: %s", folder.name, reason)
             (out_dir / folder.name).mkdir(exist_ok=True)
+            (out_dir / folder.name / DONE_MARK).unlink(missing_ok=True)
             (out_dir / folder.name / "sheet.json").write_text(
                 sheets[-1].model_dump_json(indent=2), encoding="utf-8"
             )
+        _report("school")
         logger.info("schools done: %d/%d (%s)", n, len(folders), folder.name)
+    if resumed:
+        logger.info("%d school(s) finished by an earlier run were not reviewed again", resumed)
     summary = summarize(sheets, report_date.isoformat())
     (out_dir / "summary.json").write_text(
         json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"

@@ -1,0 +1,209 @@
+"""Faults at scale: a failing school, a run killed half-way and started again, the Dask runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+REPORT = date(2022, 6, 1)
+
+
+def _copy_region(target: Path, names: list[str] | None = None) -> Path:
+    for folder in sorted(SAMPLE.iterdir()):
+        if folder.is_dir() and (names is None or folder.name in names):
+            shutil.copytree(folder, target / folder.name)
+    return target
+
+
+def test_failing_school_is_marked_and_the_run_is_partial(
+    prefect_harness, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import pipelines.review as review
+    from pipelines import cli
+
+    region = _copy_region(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    real = review.stages.review_school
+
+    def scoring(folder, *args, **kwargs):
+        if folder.name == "school_04_polyanskaya":
+            raise ValueError("roadmap table is corrupt")
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(review.stages, "review_school", scoring)
+    out = tmp_path / "out"
+    code = cli.main(
+        ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
+    )
+    assert code == cli.EXIT_PARTIAL == 3
+    assert "partial: 1 school(s) failed: school_04_polyanskaya" in capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    rows = {r["folder"]: r for r in summary["rows"]}
+    assert summary["failed"] == ["school_04_polyanskaya"]
+    assert rows["school_04_polyanskaya"]["failed"] is True
+    assert "roadmap table is corrupt" in rows["school_04_polyanskaya"]["comment"]
+    assert rows["school_01_sosnovskaya"]["failed"] is False
+    assert rows["school_01_sosnovskaya"]["total"] is not None
+    assert summary["schools"] == 1
+    # The failed school is not marked finished, so the next run tries it again ...
+    assert (out / "school_01_sosnovskaya" / review.DONE_MARK).exists()
+    assert not (out / "school_04_polyanskaya" / review.DONE_MARK).exists()
+    # ... and once it is fixed, only it is reviewed; the run is complete.
+    monkeypatch.setattr(review.stages, "review_school", real)
+    reviewed: list[str] = []
+    real_flow = review.review_school
+
+    def counting(folder, *args, **kwargs):
+        reviewed.append(folder.name)
+        return real_flow(folder, *args, **kwargs)
+
+    monkeypatch.setattr(review, "review_school", counting)
+    code = cli.main(
+        ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
+    )
+    assert code == cli.EXIT_OK
+    assert reviewed == ["school_04_polyanskaya"]
+
+
+def test_finished_schools_are_reused_until_an_input_changes(
+    prefect_harness, tmp_path: Path, monkeypatch
+) -> None:
+    import pipelines.review as review
+
+    region = _copy_region(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    out = tmp_path / "out"
+    first = review.review_region(region, out, REPORT)
+    calls: list[str] = []
+    real = review.extract
+
+    def counting(path, root=None):
+        calls.append(Path(path).name)
+        return real(path, root=root)
+
+    monkeypatch.setattr(review, "extract", counting)
+    progress: list[tuple[str, int]] = []
+    review.set_progress(lambda kind, n: progress.append((kind, n)))
+    try:
+        again = review.review_region(region, out, REPORT)
+    finally:
+        review.set_progress(None)
+    assert calls == []
+    # The CLI's bar is fed the files and schools done, finished-earlier ones included.
+    n_files = sum(1 for p in region.rglob("*") if p.is_file())
+    assert sum(n for kind, n in progress if kind == "file") == n_files
+    assert sum(n for kind, n in progress if kind == "school") == 2
+    assert again.model_dump() == first.model_dump()
+    # Another report date is another review: every school is scored again (from the cache).
+    review.review_region(region, out, date(2022, 11, 1))
+    assert calls == []
+    sheet = json.loads((out / "school_01_sosnovskaya" / "sheet.json").read_text("utf-8"))
+    assert sheet["report_date"] == "2022-11-01"
+
+
+def _finished(out: Path) -> dict[str, int]:
+    """Schools finished so far, with the time their sheet was written."""
+    return {
+        mark.parent.name: (mark.parent / "sheet.json").stat().st_mtime_ns
+        for mark in out.glob("*/.review-key")
+    }
+
+
+def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> None:
+    region = _copy_region(tmp_path / "region")
+    schools = sorted(p.name for p in region.iterdir())
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "review",
+        str(region),
+        "--out",
+        str(out),
+        "--report-date",
+        "2022-06-01",
+        "--json",
+    ]
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # Both runs share one Prefect home (its database survives the kill, as it would for a
+        # user) but not the developer's; a loaded machine may start the server slowly.
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+    # Its own process group, so that the kill also takes its temporary Prefect server.
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(_finished(out)) < 2:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no school finished in time"
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    done_before = _finished(out)
+    assert 2 <= len(done_before) < len(schools), "the kill came too late to test resuming"
+    assert not (out / "summary.json").exists()
+
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    summary = json.loads(rerun.stdout[rerun.stdout.index("{") :])
+    assert sorted(r["folder"] for r in summary["rows"]) == schools
+    assert summary["failed"] == []
+    after = _finished(out)
+    assert sorted(after) == schools
+    # The schools finished before the kill were not reviewed again: their sheets are the
+    # very files the first run wrote, and the run says it took them over.
+    for name, written in done_before.items():
+        assert after[name] == written, name
+    assert f"{len(done_before)} school(s) finished by an earlier run" in rerun.stderr
+    for name in set(schools) - set(done_before):
+        assert f"review-school-{name}" in rerun.stderr
+    for name in done_before:
+        assert f"review-school-{name}" not in rerun.stderr
+
+
+def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:
+    pytest.importorskip("prefect_dask", reason="prefect-dask is not installed")
+    distributed = pytest.importorskip("distributed")
+    from prefect.settings import PREFECT_API_URL
+
+    import pipelines.review as review
+
+    region = _copy_region(tmp_path / "region", ["school_04_polyanskaya"])
+    local = review.review_region(region, tmp_path / "local", REPORT)
+    # Each worker would start its own temporary Prefect server unless told the test's one.
+    env = {"PREFECT_API_URL": str(PREFECT_API_URL.value()), "PYTHONPATH": str(ROOT)}
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, env=env, dashboard_address=None
+    ) as cluster:
+        with distributed.Client(cluster) as client:
+            on_dask = review.review_region(
+                region, tmp_path / "dask", REPORT, dask_address=cluster.scheduler_address
+            )
+            # The files really were read on the workers: their results are in the cache.
+            assert len(client.scheduler_info()["workers"]) == 2
+    assert on_dask.model_dump() == local.model_dump()
+    assert any((tmp_path / "dask" / ".cache").iterdir())
