@@ -94,18 +94,23 @@ def _report(kind: str, n: int = 1) -> None:
 DONE_MARK = ".review-key"
 
 
-def review_key(folder: Path, report_date: date, settings_path: Path | None) -> str:
-    """What a school's finished review depends on: its files' contents, the report date, the
-    rubric, the code and the document-type model. A run killed half-way and started again
-    skips the schools whose key is unchanged; anything changed is reviewed again."""
-    digest = hashlib.sha256()
+def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
+    """What every school's review in a run depends on besides its files: the report date, the
+    rubric, the code and the document-type model. Computed once per run."""
     parts = [
-        str(folder.resolve()),
         report_date.isoformat(),
         load_settings(settings_path).model_dump_json(),
         document_classifier().name,
     ] + [code_version(p) for p in ("extractors", "classifiers", "expert_sheet", "pipelines")]
-    for part in parts:
+    return "\0".join(parts)
+
+
+def review_key(folder: Path, fingerprint: str) -> str:
+    """What a school's finished review depends on: its files' contents and the run's
+    fingerprint. A run killed half-way and started again skips the schools whose key is
+    unchanged; anything changed is reviewed again."""
+    digest = hashlib.sha256()
+    for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
     for path in stages.school_files(folder):
         digest.update(f"{path.relative_to(folder)}\0{sha256_of(path)}\0".encode())
@@ -163,12 +168,13 @@ def review_school(
     out_dir: Path,
     report_date: date,
     settings_path: Path | None = None,
-    cache_dir: Path | None = None,
+    result_storage: str | None = None,
 ) -> SchoolSheet:
+    """`result_storage` names the saved block (see `_storage_block`) that caches extraction."""
     files = stages.school_files(folder)
     extractor = extract_file
-    if cache_dir is not None:
-        extractor = extract_file.with_options(result_storage=_storage_block(cache_dir))
+    if result_storage is not None:
+        extractor = extract_file.with_options(result_storage=result_storage)
     docs = []
     for future in extractor.map(files, root=folder):
         docs.append(future.result())
@@ -214,10 +220,12 @@ def review_region(
         school_flow = review_school.with_options(task_runner=DaskTaskRunner(address=dask_address))
     folders = school_folders(region_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    storage = _storage_block(cache_dir or out_dir / ".cache")
+    fingerprint = run_fingerprint(report_date, settings_path)
     sheets: list[SchoolSheet] = []
     resumed = 0
     for n, folder in enumerate(folders, start=1):
-        key = review_key(folder, report_date, settings_path)
+        key = review_key(folder, fingerprint)
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is not None:
             sheets.append(earlier)
@@ -231,7 +239,7 @@ def review_region(
             out_dir,
             report_date,
             settings_path,
-            cache_dir or out_dir / ".cache",
+            storage,
             return_state=True,
         )
         if state.is_completed():
