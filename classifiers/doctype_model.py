@@ -490,12 +490,12 @@ class GrammarCues(BaseEstimator, TransformerMixin):
 
 
 def build_pipeline(
-    C: float = 10.0,
+    C: float = 3.0,
     kind_max_features: int = 3000,
     kind_weight: float = 1.0,
     title_max_features: int = 6000,
     body_max_features: int = 12000,
-    char_max_features: int = 8000,
+    char_max_features: int = 20000,
     char_ngram_range: tuple[int, int] = (3, 5),
     cue_weight: float = 0.5,
     gram_weight: float = 1.0,

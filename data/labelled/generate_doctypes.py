@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -51,6 +52,9 @@ COUNTS = {
     "other": 110,
 }
 HELDOUT_SHARE = 0.2
+# More training documents than the base 80%: more combinations of the same wording. Chosen on
+# the development splits (see doctypes/README.md); the held-out file keeps its 200 documents.
+TRAIN_SCALE = 1.0
 
 
 @dataclass(frozen=True)
@@ -1455,6 +1459,25 @@ def build_other(c: Ctx) -> Draft:
     return d
 
 
+def widen_half_a() -> None:
+    """Append the extra half-A wording (doctype_wording_a.py) to the training side of each bank.
+
+    Only `a` grows, so half B's draws, and `heldout.jsonl`, do not change."""
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    from doctype_wording_a import EXTRA_A
+
+    module = sys.modules[__name__]
+    for name, extra in EXTRA_A.items():
+        bank = getattr(module, name)
+        if not isinstance(bank, Split):
+            raise TypeError(f"{name} is not a Split bank")
+        setattr(module, name, Split(a=[*bank.a, *extra], b=bank.b))
+
+
+widen_half_a()
+
+
 BUILDERS: dict[str, Callable[[Ctx], Draft]] = {
     "order": build_order,
     "protocol": build_protocol,
@@ -1613,18 +1636,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=None,
                         help="write a development split of half A (A1 train, A2 test) here "
                              "instead of the real files")
+    parser.add_argument("--train-scale", type=float, default=TRAIN_SCALE,
+                        help="training documents as a multiple of the base counts (held-out "
+                             "size never changes)")
     args = parser.parse_args(argv)
+    train_counts = split_counts((1 - HELDOUT_SHARE) * args.train_scale)
     if args.dev:
         # Both directions (A1 -> A2 and A2 -> A1), so a choice is not made on one small sample.
         for sub, out in ((0, args.dev), (1, args.dev / "reverse")):
-            train = generate("A", split_counts(0.8), 11 + 2 * sub, f"dev-a{sub + 1}", sub)
+            train = generate("A", train_counts, 11 + 2 * sub, f"dev-a{sub + 1}", sub)
             # A larger test side than the real split: 200 documents make a noisy choice.
             test = generate("A", split_counts(0.6), 12 + 2 * sub, f"dev-a{2 - sub}", 1 - sub)
             write_jsonl(out / "train.jsonl", train)
             write_jsonl(out / "heldout.jsonl", test)
         print(f"dev splits written to {args.dev} and {args.dev / 'reverse'}")
         return 0
-    train = generate("A", split_counts(1 - HELDOUT_SHARE), 1, "train")
+    train = generate("A", train_counts, 1, "train")
     heldout = generate("B", split_counts(HELDOUT_SHARE), 2, "heldout")
     write_jsonl(args.out / "train.jsonl", train)
     write_jsonl(args.out / "heldout.jsonl", heldout)
