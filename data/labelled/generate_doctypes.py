@@ -1299,6 +1299,9 @@ def build_product(c: Ctx) -> Draft:
         if c.chance(0.2):
             d.add(c.fill("Основание: приказ о зачислении № {any_num} от {any_date}"))
             d.tags.append("mentions_order")
+    elif kind == "event_programme" and c.half == "A" and c.chance(0.4):
+        # Half A only, decided before any draw in half B, so heldout.jsonl does not change.
+        session_programme(d, c)
     elif kind == "event_programme":
         header(d, c, 0.4)
         d.add(c.fill(c.pick(PROG_TITLES)), title=True)
@@ -1317,6 +1320,28 @@ def build_product(c: Ctx) -> Draft:
         if c.chance(0.5):
             d.add(c.fill("Автор: {teacher}, {position}"))
     return d
+
+
+def session_programme(d: Draft, c: Ctx) -> None:
+    """A course of sessions held, with dates and attendance (doctype_wording_a.SESSION_*)."""
+    import doctype_wording_a as w
+
+    d.tags.append("sessions")
+    header(d, c, 0.3)
+    name = c.rng.choice(w.SESSION_NAMES)
+    d.add(c.rng.choice(w.SESSION_TITLES).replace("{name}", name), title=True)
+    d.add(c.fill(c.rng.choice(w.SESSION_AUDIENCES)))
+    d.add(*c.fills(w.SESSION_NOTES[: c.rng.randint(1, len(w.SESSION_NOTES))]))
+    head = c.rng.choice(w.SESSION_HEADS)
+    day = c.a_date()
+    rows = [head]
+    for i, topic in enumerate(c.rng.sample(w.SESSION_TOPICS, c.rng.randint(3, 7)), start=1):
+        mark = str(c.rng.randint(8, 25)) if "Отметка" not in head[-1] else "проведено"
+        rows.append([str(i), topic, c.fmt_date(day), mark])
+        day += timedelta(days=7)
+    d.tables.append(rows)
+    if c.chance(0.7):
+        d.add(c.fill("{position} ________ {fio}"))
 
 
 # ---------------------------------------------------------------------------------------------
