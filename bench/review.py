@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from classifiers.doctype_model import load_classifier  # noqa: E402
-from classifiers.matching import DocText, ItemText, match_documents  # noqa: E402
+from classifiers.matching import DocText, ItemText  # noqa: E402
 from classifiers.train_matcher import load_cases  # noqa: E402
 from expert_sheet.settings import load_settings  # noqa: E402
 from pipelines import school as stages  # noqa: E402
@@ -120,16 +120,13 @@ def main() -> None:
                     misses.append(f"{truth['folder']} {key}: ours {sheet.scores[key]}, "
                                   f"truth {truth['expected'][key]}")
             total_ok += abs(sheet.total - truth["expected"]["total"]) <= 1
-            arp, roadmap = stages.find_arp(docs)
-            records = stages.classify(docs, arp, settings.classifier.low_confidence, classifier)
-            items = stages.item_texts(stages.item_records(
-                roadmap if roadmap and roadmap.found else None))
-            texts = stages.doc_texts(docs, records)
+            # Our pairs come from the sheet itself; the baseline sees the same texts.
+            items = stages.item_texts(sheet.items)
+            texts = stages.doc_texts(docs, sheet.documents)
             gold = {(d["file"], n) for d in truth["documents"] for n in d["confirms"]}
             gold_off = {d["file"] for d in truth["documents"]
                         if d["readable"] and d["off_plan"] and d["file"] != truth["arp_file"]}
-            ours = match_documents(items, texts)
-            preds = {"ours": {(m.document, m.item) for m in ours.matches},
+            preds = {"ours": {(r.file, n) for r in sheet.documents for n in r.confirms},
                      "tfidf": tfidf_match(items, texts, base_t)}
             names = {t.name for t in texts}
             for name, pred in preds.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -140,6 +141,35 @@ def match(
     return match_documents(item_texts(items), doc_texts(docs, records), settings)
 
 
+@dataclass
+class SchoolMatch:
+    """What `match_school` found: the АРП and its roadmap, typed documents, items, matches."""
+
+    arp: Document | None
+    roadmap: Roadmap | None
+    records: list[DocRecord]
+    items: list[ItemRecord]
+    result: MatchResult
+
+
+def match_school(
+    docs: list[Document],
+    low: float,
+    classifier: DocTypeClassifier | None = None,
+    arp: Document | None = None,
+    settings: MatchSettings | None = None,
+) -> SchoolMatch:
+    """Find the roadmap (in `arp` when the caller knows the file), type every document and
+    match them to the items: the stages `review_school` and the `match` command share."""
+    if arp is None:
+        arp, roadmap = find_arp(docs)
+    else:
+        roadmap = parse_roadmap(arp)
+    records = classify(docs, arp, low, classifier)
+    items = item_records(roadmap if roadmap and roadmap.found else None)
+    return SchoolMatch(arp, roadmap, records, items, match(items, docs, records, settings))
+
+
 def _match_page(doc: Document, words: list[str]) -> int | None:
     """The page where most of the matching words' stems occur, for the sheet's link."""
     stems = [w[:5] for w in words if len(w) >= 4]
@@ -160,10 +190,9 @@ def review_school(
     classifier: DocTypeClassifier | None = None,
 ) -> SchoolSheet:
     docs = extract_school(folder) if docs is None else docs
-    arp, roadmap = find_arp(docs)
-    records = classify(docs, arp, settings.classifier.low_confidence, classifier)
-    items = item_records(roadmap if roadmap and roadmap.found else None)
-    result = match(items, docs, records)
+    found = match_school(docs, settings.classifier.low_confidence, classifier)
+    arp, roadmap = found.arp, found.roadmap
+    records, items, result = found.records, found.items, found.result
     by_file = {r.file: r for r in records}
     by_path = {d.path: d for d in docs}
     item_by_no = {i.number: i for i in items}
