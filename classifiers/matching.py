@@ -168,23 +168,8 @@ def _embedding():  # natasha.NewsEmbedding: untyped
     return NewsEmbedding()
 
 
-def _mean_vector(words: Sequence[str], idf: dict[str, float]) -> np.ndarray | None:
-    emb = _embedding()
-    vecs, weights = [], []
-    for w in words:
-        v = emb.get(w)
-        if v is not None:
-            vecs.append(v)
-            weights.append(idf.get(w, 1.0))
-    if not vecs:
-        return None
-    mean = np.average(np.asarray(vecs, dtype=np.float32), axis=0, weights=weights)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm else None
-
-
-def _word_matrix(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """The words navec knows and their unit vectors, one row each."""
+def _known_vectors(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words navec knows and their vectors, one row each."""
     emb = _embedding()
     known, rows = [], []
     for w in words:
@@ -194,7 +179,21 @@ def _word_matrix(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
             rows.append(v)
     if not rows:
         return [], np.zeros((0, 300), dtype=np.float32)
-    m = np.asarray(rows, dtype=np.float32)
+    return known, np.asarray(rows, dtype=np.float32)
+
+
+def _mean_vector(words: Sequence[str], idf: dict[str, float]) -> np.ndarray | None:
+    known, m = _known_vectors(words)
+    if not known:
+        return None
+    mean = np.average(m, axis=0, weights=[idf.get(w, 1.0) for w in known])
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else None
+
+
+def _word_matrix(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words navec knows and their unit vectors, one row each."""
+    known, m = _known_vectors(words)
     return known, m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
 
 
@@ -365,11 +364,9 @@ def _relative(rows: list[list[float]], source: str, target: str) -> None:
 
 
 def _closeness(row: list[float]) -> tuple[float, float]:
-    """Words shared, then synonyms as the tie-break: near neighbours exist for any text."""
-    return (
-        row[_COL["activity_overlap"]] + row[_COL["result_overlap"]],
-        row[_COL["soft_activity"]] + row[_COL["soft_result"]],
-    )
+    """The activity's words shared, then synonyms as the tie-break (near neighbours exist for
+    any text). Not the result's: "протокол", "справка" are shared by every item's result."""
+    return row[_COL["activity_overlap"]], row[_COL["soft_activity"]]
 
 
 def _mark_best(rows: list[list[float]], target: str) -> None:

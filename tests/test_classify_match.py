@@ -21,6 +21,7 @@ from classifiers.matching import (
     load_match_settings,
     match_documents,
     pair_features,
+    probabilities,
 )
 from extractors.model import Block, Document
 
@@ -212,9 +213,16 @@ def test_promised_type_signal() -> None:
 
 
 def test_threshold_decides_and_documents_without_items_are_off_plan() -> None:
-    strict = load_match_settings().model_copy(update={"threshold": 0.999})
-    result = match_documents(ITEMS, DOCS, strict)
+    settings = load_match_settings()
+    top = float(
+        probabilities(pair_features(ITEMS, DOCS, background=load_background()), settings).max()
+    )
+    limits = {"extra_threshold": 1.0, "report_extra_threshold": 1.0}
+    just_above = settings.model_copy(update={"threshold": top + 1e-9, **limits})
+    result = match_documents(ITEMS, DOCS, just_above)
     assert not result.matches and len(result.off_plan) == 3
+    just_below = settings.model_copy(update={"threshold": top - 1e-9, **limits})
+    assert len(match_documents(ITEMS, DOCS, just_below).matches) == 1
     assert match_documents([], DOCS).off_plan == [d.name for d in DOCS]
 
 
