@@ -55,6 +55,14 @@ FEATURES = (
     "shared_weight",
     "report_passage",
 )
+# The second pass's own inputs, computed from the first pass's probabilities.
+RANK_FEATURES = (
+    "first_pass",
+    "first_pass_relative_document",
+    "first_pass_relative_item",
+    "first_pass_best_document",
+    "first_pass_best_item",
+)
 _APPENDIX_IN_NAME = re.compile(r"прил(?:ожени[еяию]|\.)?\s*№?\s*(\d+)", re.I)
 # A sentence may end right after a date ("от 15.03.2022."); a version number may not.
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?!\d|\.\d)")
@@ -84,6 +92,17 @@ class MatchSettings(BaseModel):
     report_extra_threshold: float = 0.0
     # Title-zone lemmas count this many times a body lemma when measuring overlap.
     title_weight: float = 2.0
+    # Second pass (learnt in `fit`): the first pass's probability compared with the
+    # document's other items and the item's other documents, next to the signals. Empty:
+    # the first pass decides alone.
+    rank_weights: dict[str, float] = Field(default_factory=dict)
+    rank_intercept: float = 0.0
+
+    def final(self) -> tuple[dict[str, float], float]:
+        """The weights and intercept of the pass that gives the probability."""
+        if self.rank_weights:
+            return self.rank_weights, self.rank_intercept
+        return self.weights, self.intercept
 
 
 def load_match_settings(path: Path | None = None) -> MatchSettings:
@@ -390,12 +409,59 @@ def _date_signals(item: ItemText, dates: list[date]) -> tuple[float, float, list
     return 0.0, 1.0, [d.isoformat() for d in dates[:3]]
 
 
-def probabilities(features: PairFeatures, settings: MatchSettings) -> np.ndarray:
-    if not features.values:
-        return np.zeros(0)
-    x = np.asarray(features.values, dtype=float)
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def rank_features(first: np.ndarray, doc_ids: Sequence[int], item_ids: Sequence[int]) -> np.ndarray:
+    """Per pair: the first pass's log-odds, its share of the best probability among the
+    document's items and among the item's documents, and whether it is that best. A document
+    is usually about one item, and an item's evidence the paper most about it; the first
+    pass sees each pair alone."""
+    p = np.clip(first, 1e-4, 1 - 1e-4)
+    docs, items = np.asarray(doc_ids, dtype=int), np.asarray(item_ids, dtype=int)
+    out = np.zeros((len(p), len(RANK_FEATURES)))
+    if not len(p):
+        return out
+    doc_top = np.zeros(int(docs.max()) + 1)
+    item_top = np.zeros(int(items.max()) + 1)
+    np.maximum.at(doc_top, docs, p)
+    np.maximum.at(item_top, items, p)
+    out[:, 0] = np.log(p / (1 - p))
+    out[:, 1] = p / doc_top[docs]
+    out[:, 2] = p / item_top[items]
+    out[:, 3] = out[:, 1] == 1.0
+    out[:, 4] = out[:, 2] == 1.0
+    return out
+
+
+def first_pass(x: np.ndarray, settings: MatchSettings) -> np.ndarray:
     w = np.asarray([settings.weights.get(f, 0.0) for f in FEATURES])
-    return 1.0 / (1.0 + np.exp(-(x @ w + settings.intercept)))
+    return _sigmoid(x @ w + settings.intercept)
+
+
+def second_pass_inputs(
+    x: np.ndarray, first: np.ndarray, doc_ids: Sequence[int], item_ids: Sequence[int]
+) -> np.ndarray:
+    return np.hstack([rank_features(first, doc_ids, item_ids), x])
+
+
+def probabilities(features: PairFeatures, settings: MatchSettings) -> np.ndarray:
+    """The signals' probability (first pass), then, when learnt, the second pass's."""
+    return _passes(features, settings)[1]
+
+
+def _passes(features: PairFeatures, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The second pass's inputs (rank features then signals) and the final probabilities."""
+    if not features.values:
+        return np.zeros((0, len(RANK_FEATURES) + len(FEATURES))), np.zeros(0)
+    x = np.asarray(features.values, dtype=float)
+    first = first_pass(x, settings)
+    z = second_pass_inputs(x, first, features.doc_index, features.item_index)
+    if not settings.rank_weights:
+        return z, first
+    w = np.asarray([settings.rank_weights.get(f, 0.0) for f in RANK_FEATURES + FEATURES])
+    return z, _sigmoid(z @ w + settings.rank_intercept)
 
 
 def match_documents(
@@ -410,7 +476,7 @@ def match_documents(
         result.off_plan = [d.name for d in docs]
         return result
     feats = pair_features(items, docs, settings.title_weight, load_background())
-    probs = probabilities(feats, settings)
+    inputs, probs = _passes(feats, settings)
     # The roadmap row naming the file is the school's own statement of the link: decisive,
     # whatever the weights (generated schools rarely name appendices, so none is learnt).
     ref = FEATURES.index("appendix_reference")
@@ -421,7 +487,9 @@ def match_documents(
         if not keep[k]:
             continue
         di, ii = feats.doc_index[k], feats.item_index[k]
-        signals = dict(zip(FEATURES, (round(v, 3) for v in feats.values[k]), strict=True))
+        names = (RANK_FEATURES if settings.rank_weights else ()) + FEATURES
+        values = inputs[k] if settings.rank_weights else inputs[k][len(RANK_FEATURES) :]
+        signals = dict(zip(names, (round(float(v), 3) for v in values), strict=True))
         m = Match(
             document=docs[di].name,
             item=items[ii].number,
@@ -474,12 +542,16 @@ _SAYS = {
     "passage_coverage": "мероприятие описано в одном абзаце ({v:.0%})",
     "report_passage": "отчёт описывает мероприятие в отдельном абзаце ({v:.0%})",
     "shared_weight": "общие редкие слова: {words}",
+    "first_pass": "признаки в совокупности за ({v:+.1f})",
+    "first_pass_best_document": "по совокупности признаков документ ближе всего к этому",
+    "first_pass_best_item": "по совокупности признаков это лучший документ для мероприятия",
 }
 
 
 def contributions(signals: dict[str, float], settings: MatchSettings) -> dict[str, float]:
     """Each signal's push on the log-odds (weight × value), the strongest first."""
-    pushes = {f: round(settings.weights.get(f, 0.0) * v, 3) for f, v in signals.items()}
+    weights, _ = settings.final()
+    pushes = {f: round(weights.get(f, 0.0) * v, 3) for f, v in signals.items()}
     return dict(sorted(((f, w) for f, w in pushes.items() if w), key=lambda fw: -abs(fw[1])))
 
 

@@ -27,6 +27,7 @@ from sklearn.model_selection import GroupKFold
 from classifiers.matching import (
     BACKGROUND_PATH,
     FEATURES,
+    RANK_FEATURES,
     SETTINGS_PATH,
     Background,
     DocText,
@@ -35,6 +36,7 @@ from classifiers.matching import (
     background_from,
     doc_bag,
     pair_features,
+    second_pass_inputs,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,6 +165,46 @@ def _doc_ids(cases: list[Case]) -> np.ndarray:
     return np.asarray(ids, dtype=int)
 
 
+def _item_ids(cases: list[Case]) -> np.ndarray:
+    """Per pair, in `design` order: which item (numbered over all cases) it belongs to."""
+    ids, n = [], 0
+    for case in cases:
+        for _ in case.docs:
+            ids.extend(range(n, n + len(case.items)))
+        n += len(case.items)
+    return np.asarray(ids, dtype=int)
+
+
+def _two_passes(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    ids: tuple[np.ndarray, np.ndarray],
+    c: float,
+    folds: int = 4,
+) -> tuple[LogisticRegression, LogisticRegression]:
+    """The first pass on the signals; the second on the first pass's out-of-fold
+    probabilities turned into rank features, so it learns how far to trust a first pass that
+    has not seen the school."""
+    first = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    inner = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
+        model = LogisticRegression(C=c, max_iter=2000).fit(x[train], y[train])
+        inner[test] = model.predict_proba(x[test])[:, 1]
+    z = second_pass_inputs(x, inner, *ids)
+    return first, LogisticRegression(C=c, max_iter=3000).fit(z, y)
+
+
+def _predict_two(
+    first: LogisticRegression,
+    second: LogisticRegression,
+    x: np.ndarray,
+    ids: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    z = second_pass_inputs(x, first.predict_proba(x)[:, 1], *ids)
+    return second.predict_proba(z)[:, 1]
+
+
 def _off_plan_f1(y: np.ndarray, p: np.ndarray, docs: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Off-plan F1 over documents for each threshold of a document's best item: a document is
     off-plan when even its most probable item falls below it."""
@@ -211,6 +253,7 @@ def fit(
     folds: int = 5,
     cs: Sequence[float] = (1.0, 3.0, 10.0),
     two_stage: bool = False,
+    second_pass: bool = False,
 ) -> tuple[MatchSettings, Background, dict]:
     """Weights from all dev schools; the regularisation and the thresholds from out-of-fold
     probabilities, so they are chosen on schools the weights did not see. The background
@@ -218,7 +261,7 @@ def fit(
     counted in its own background."""
     background = background_of(cases)
     x, y, groups = design(cases, background=background)
-    docs = _doc_ids(cases)
+    docs, items = _doc_ids(cases), _item_ids(cases)
     splits = []
     for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
         fold_bg = background_of([cases[g] for g in sorted(set(groups[train]))])
@@ -230,6 +273,14 @@ def fit(
     for c in cs:
         oof = np.zeros(len(y))
         for train, test, fold_x, test_x in splits:
+            if second_pass:
+                # Inside a fold the inner folds share the fold's background: a small leak of
+                # word counts into the first pass's inner probabilities, the same for every C.
+                passes = _two_passes(
+                    fold_x, y[train], groups[train], (docs[train], items[train]), c
+                )
+                oof[test] = _predict_two(*passes, test_x, (docs[test], items[test]))
+                continue
             model = LogisticRegression(C=c, max_iter=2000).fit(fold_x, y[train])
             oof[test] = model.predict_proba(test_x)[:, 1]
         score = _best_threshold(y, oof)[1]
@@ -245,7 +296,10 @@ def fit(
     cv_f1 = single_f1
     if two_stage:
         threshold, extra, report_extra, cv_f1 = _best_thresholds(y, oof, _roles(cases, oof), docs)
-    model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    if second_pass:
+        model, second = _two_passes(x, y, groups, (docs, items), c, folds)
+    else:
+        model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     settings = MatchSettings(
         weights={f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)},
         intercept=round(float(model.intercept_[0]), 4),
@@ -253,6 +307,12 @@ def fit(
         extra_threshold=round(extra, 3),
         report_extra_threshold=round(report_extra, 3),
     )
+    if second_pass:
+        names = RANK_FEATURES + FEATURES
+        settings.rank_weights = {
+            f: round(float(w), 4) for f, w in zip(names, second.coef_[0], strict=True)
+        }
+        settings.rank_intercept = round(float(second.intercept_[0]), 4)
     report = {
         "schools": len(cases),
         "pairs": len(y),
@@ -263,6 +323,7 @@ def fit(
             float(_off_plan_f1(y, oof, docs, np.asarray([settings.threshold]))[0]), 4
         ),
         "C": c,
+        "second_pass": second_pass,
         "threshold": settings.threshold,
         "extra_threshold": settings.extra_threshold,
         "report_extra_threshold": settings.report_extra_threshold,
@@ -288,10 +349,19 @@ def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_
         f"report_extra_threshold = {settings.report_extra_threshold}",
         f"intercept = {settings.intercept}",
         f"title_weight = {settings.title_weight}",
+        f"rank_intercept = {settings.rank_intercept}",
         "",
         "[weights]",
         *[f"{name} = {value}" for name, value in settings.weights.items()],
     ]
+    if settings.rank_weights:
+        lines += [
+            "",
+            "# Second pass: the first pass's probability against the document's other items",
+            "# and the item's other documents (see matching.rank_features), and the signals.",
+            "[rank_weights]",
+            *[f"{name} = {value}" for name, value in settings.rank_weights.items()],
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -310,6 +380,11 @@ def main(argv: list[str] | None = None) -> None:
     f.add_argument("--data", type=Path, nargs="+", default=DEV_FILES)
     f.add_argument("--out", type=Path, default=SETTINGS_PATH)
     f.add_argument(
+        "--second-pass",
+        action="store_true",
+        help="also learn a second pass over the first pass's rank among items and documents",
+    )
+    f.add_argument(
         "--two-stage",
         action="store_true",
         help="also learn stricter thresholds for a document's other items (see `assign`)",
@@ -319,7 +394,9 @@ def main(argv: list[str] | None = None) -> None:
         build(args.schools, args.seed, args.out)
     else:
         cases = [case for path in args.data for case in load_cases(path)]
-        settings, background, report = fit(cases, two_stage=args.two_stage)
+        settings, background, report = fit(
+            cases, two_stage=args.two_stage, second_pass=args.second_pass
+        )
         report["data"] = [str(p.relative_to(ROOT) if p.is_absolute() else p) for p in args.data]
         write_settings(settings, report, args.out)
         write_background(background, args.out.with_name(BACKGROUND_PATH.name))

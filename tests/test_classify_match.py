@@ -22,6 +22,7 @@ from classifiers.matching import (
     match_documents,
     pair_features,
     probabilities,
+    rank_features,
 )
 from extractors.model import Block, Document
 
@@ -139,8 +140,8 @@ def test_matching_with_the_learnt_settings_and_off_plan() -> None:
     assert "оценивание" in m.words and m.reason.startswith("вероятность")
     assert m.dates == ["2022-03-15"]
     # The explanation's pushes are the model itself: they add up to the probability.
-    settings = load_match_settings()
-    logit = sum(m.contributions.values()) + settings.intercept
+    _, intercept = load_match_settings().final()
+    logit = sum(m.contributions.values()) + intercept
     assert abs(1 / (1 + np.exp(-logit)) - m.score) < 0.01
     assert "совпадают слова мероприятия (94%)" in m.reason
 
@@ -343,3 +344,31 @@ def test_best_flags_mark_one_item_per_document_and_one_document_per_item() -> No
     assert sum(v[best_item] for v in feats.values) <= len(ITEMS)
     # A contract sharing no word with any item is nobody's best.
     assert all(v[best_doc] == 0.0 for k, v in enumerate(feats.values) if feats.doc_index[k] == 2)
+
+
+def test_rank_features_compare_a_pair_with_its_document_and_item() -> None:
+    # Two documents x two items; document 0 is mostly about item 1.
+    first = np.array([0.2, 0.8, 0.5, 0.4])
+    ranks = rank_features(first, doc_ids=[0, 0, 1, 1], item_ids=[0, 1, 0, 1])
+    log_odds, rel_doc, rel_item, best_doc, best_item = ranks.T
+    assert np.allclose(log_odds, np.log(first / (1 - first)))
+    assert np.allclose(rel_doc, [0.25, 1.0, 1.0, 0.8])
+    assert np.allclose(rel_item, [0.4, 1.0, 1.0, 0.5])
+    assert best_doc.tolist() == [0, 1, 1, 0] and best_item.tolist() == [0, 1, 1, 0]
+
+
+def test_a_second_pass_changes_the_probabilities_only_when_learnt() -> None:
+    settings = load_match_settings()
+    feats = pair_features(ITEMS, DOCS, background=load_background())
+    first = probabilities(feats, settings)
+    if not settings.rank_weights:  # the shipped matcher is one pass (README: why)
+        assert settings.final() == (settings.weights, settings.intercept)
+    names = ("first_pass", "first_pass_best_document")
+    second = settings.model_copy(update={"rank_weights": dict.fromkeys(names, 1.0)})
+    assert second.final() == (second.rank_weights, 0.0)
+    # The second pass sees the first pass's log-odds and whether the pair is the document's
+    # best: with these weights a document's best item gains, the others do not.
+    both = probabilities(feats, second)
+    ranks = rank_features(first, feats.doc_index, feats.item_index)
+    expected = 1 / (1 + np.exp(-(ranks[:, 0] + ranks[:, 3])))
+    assert np.allclose(both, expected)
