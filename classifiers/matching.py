@@ -45,6 +45,23 @@ FEATURES = (
     "date_outside",
     "appendix_reference",
     "type_promised",
+    "soft_activity",
+    "soft_result",
+    "text_vector",
+    "best_for_document",
+    "best_for_item",
+    "passage_coverage",
+    "passage_relative",
+    "shared_weight",
+    "report_passage",
+)
+# The second pass's own inputs, computed from the first pass's probabilities.
+RANK_FEATURES = (
+    "first_pass",
+    "first_pass_relative_document",
+    "first_pass_relative_item",
+    "first_pass_best_document",
+    "first_pass_best_item",
 )
 _APPENDIX_IN_NAME = re.compile(r"прил(?:ожени[еяию]|\.)?\s*№?\s*(\d+)", re.I)
 # A sentence may end right after a date ("от 15.03.2022."); a version number may not.
@@ -56,6 +73,9 @@ _TEXT_DATE = re.compile(
 )
 # A document dated a little after an event still reports on it.
 DATE_SLACK = timedelta(days=14)
+# A narrative report gives each activity a short paragraph: passages of this many content
+# words, overlapping by half, find an item told in one paragraph of a long text.
+PASSAGE_WORDS = 30
 DATE_SCAN_CHARS = 4000
 
 
@@ -72,6 +92,17 @@ class MatchSettings(BaseModel):
     report_extra_threshold: float = 0.0
     # Title-zone lemmas count this many times a body lemma when measuring overlap.
     title_weight: float = 2.0
+    # Second pass (learnt in `fit`): the first pass's probability compared with the
+    # document's other items and the item's other documents, next to the signals. Empty:
+    # the first pass decides alone.
+    rank_weights: dict[str, float] = Field(default_factory=dict)
+    rank_intercept: float = 0.0
+
+    def final(self) -> tuple[dict[str, float], float]:
+        """The weights and intercept of the pass that gives the probability."""
+        if self.rank_weights:
+            return self.rank_weights, self.rank_intercept
+        return self.weights, self.intercept
 
 
 def load_match_settings(path: Path | None = None) -> MatchSettings:
@@ -96,9 +127,7 @@ class Background(BaseModel):
 
 def background_from(bags: Sequence[set[str]], min_df: int = 2) -> Background:
     df = Counter(w for bag in bags for w in bag)
-    return Background(
-        documents=len(bags), df={w: c for w, c in sorted(df.items()) if c >= min_df}
-    )
+    return Background(documents=len(bags), df={w: c for w, c in sorted(df.items()) if c >= min_df})
 
 
 @lru_cache(maxsize=4)
@@ -140,6 +169,8 @@ class Match(BaseModel):
     signals: dict[str, float] = Field(default_factory=dict)
     words: list[str] = Field(default_factory=list)
     dates: list[str] = Field(default_factory=list)
+    # How much each signal pushed the log-odds (learnt weight × value): the explanation's data.
+    contributions: dict[str, float] = Field(default_factory=dict)
     reason: str = ""
 
 
@@ -156,19 +187,63 @@ def _embedding():  # natasha.NewsEmbedding: untyped
     return NewsEmbedding()
 
 
-def _mean_vector(words: Sequence[str], idf: dict[str, float]) -> np.ndarray | None:
+def _known_vectors(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words navec knows and their vectors, one row each."""
     emb = _embedding()
-    vecs, weights = [], []
+    known, rows = [], []
     for w in words:
         v = emb.get(w)
         if v is not None:
-            vecs.append(v)
-            weights.append(idf.get(w, 1.0))
-    if not vecs:
+            known.append(w)
+            rows.append(v)
+    if not rows:
+        return [], np.zeros((0, 300), dtype=np.float32)
+    return known, np.asarray(rows, dtype=np.float32)
+
+
+def _mean_vector(words: Sequence[str], idf: dict[str, float]) -> np.ndarray | None:
+    known, m = _known_vectors(words)
+    if not known:
         return None
-    mean = np.average(np.asarray(vecs, dtype=np.float32), axis=0, weights=weights)
+    mean = np.average(m, axis=0, weights=[idf.get(w, 1.0) for w in known])
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm else None
+
+
+def _word_matrix(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words navec knows and their unit vectors, one row each."""
+    known, m = _known_vectors(words)
+    return known, m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
+
+
+def _soft_coverage(
+    bag: set[str], doc_words: set[str], doc_matrix: np.ndarray, idf: dict[str, float]
+) -> float:
+    """Share of the item's words the document speaks of, where a word the document lacks
+    counts by its nearest navec neighbour in the document ("заседание" finds "совещание")."""
+    total = sum(idf[w] for w in bag)
+    if not total:
+        return 0.0
+    missing = sorted(bag - doc_words)
+    covered = sum(idf[w] for w in bag & doc_words)
+    known, m = _word_matrix(missing)
+    if known and len(doc_matrix):
+        nearest = np.clip((m @ doc_matrix.T).max(axis=1), 0.0, 1.0)
+        covered += float(sum(idf[w] * s for w, s in zip(known, nearest, strict=True)))
+    return covered / total
+
+
+def passages(words: Sequence[str], size: int = PASSAGE_WORDS) -> list[set[str]]:
+    step = max(1, size // 2)
+    return [set(words[k : k + size]) for k in range(0, max(1, len(words) - step), step)]
+
+
+def _passage_coverage(bag: set[str], parts: list[set[str]], idf: dict[str, float]) -> float:
+    """The best share of the item's words found together in one passage of the document."""
+    total = sum(idf[w] for w in bag)
+    if not total or not parts:
+        return 0.0
+    return max(sum(idf[w] for w in bag & part) for part in parts) / total
 
 
 def document_dates(text: str) -> list[date]:
@@ -221,6 +296,9 @@ def doc_bag(doc: DocText) -> set[str]:
     return set(lemmas(doc.title)) | set(lemmas(doc.body))
 
 
+_COL = {name: k for k, name in enumerate(FEATURES)}
+
+
 def pair_features(
     items: Sequence[ItemText],
     docs: Sequence[DocText],
@@ -238,59 +316,152 @@ def pair_features(
     )
     item_vecs = [_mean_vector(sorted(a), idf) for a in act]
     doc_vecs = [_mean_vector(lemmas(d.title), idf) for d in docs]
+    item_text_vecs = [_mean_vector(sorted(a | r), idf) for a, r in zip(act, res, strict=True)]
+    doc_words = [t | b for t, b in zip(titles, bodies, strict=True)]
+    doc_text_vecs = [_mean_vector(sorted(w), idf) for w in doc_words]
+    doc_matrices = [_word_matrix(sorted(w))[1] for w in doc_words]
+    doc_passages = [passages(lemmas(f"{d.title}\n{d.body}")) for d in docs]
     doc_dates = [document_dates(f"{d.title}\n{d.body}") for d in docs]
     out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
     for di, doc in enumerate(docs):
         appendix = _appendix_number(doc.name)
         rows = []
         for ii, item in enumerate(items):
-            a = _coverage(act[ii], titles[di], bodies[di], idf, title_weight)
-            r = _coverage(res[ii], titles[di], bodies[di], idf, title_weight)
+            f = dict.fromkeys(FEATURES, 0.0)
+            bag = act[ii] | res[ii]
+            f["activity_overlap"] = _coverage(act[ii], titles[di], bodies[di], idf, title_weight)
+            f["result_overlap"] = _coverage(res[ii], titles[di], bodies[di], idf, title_weight)
             title_total = sum(idf[w] for w in titles[di]) or 1.0
-            title_cov = sum(idf[w] for w in titles[di] & (act[ii] | res[ii])) / title_total
-            vi, vd = item_vecs[ii], doc_vecs[di]
-            vec = float(np.dot(vi, vd)) if vi is not None and vd is not None else 0.0
-            inside, outside, shown = _date_signals(item, doc_dates[di])
-            ref = float(bool(appendix) and f"Приложение {appendix}" in item.refs)
-            promised = float(item.expected_type is not None and doc.doc_type == item.expected_type)
-            rows.append([a, r, title_cov, vec, 0.0, 0.0, inside, outside, ref, promised])
-            shared = (act[ii] | res[ii]) & (titles[di] | bodies[di])
+            f["title_coverage"] = sum(idf[w] for w in titles[di] & bag) / title_total
+            f["vector_similarity"] = _cosine(item_vecs[ii], doc_vecs[di])
+            f["date_inside"], f["date_outside"], shown = _date_signals(item, doc_dates[di])
+            named = bool(appendix) and f"Приложение {appendix}" in item.refs
+            f["appendix_reference"] = float(named)
+            f["type_promised"] = float(
+                item.expected_type is not None and doc.doc_type == item.expected_type
+            )
+            f["soft_activity"] = _soft_coverage(act[ii], doc_words[di], doc_matrices[di], idf)
+            f["soft_result"] = _soft_coverage(res[ii], doc_words[di], doc_matrices[di], idf)
+            f["text_vector"] = _cosine(item_text_vecs[ii], doc_text_vecs[di])
+            f["passage_coverage"] = _passage_coverage(bag, doc_passages[di], idf)
+            # A report tells of several activities, each in its own passage.
+            if doc.doc_type == "report":
+                f["report_passage"] = f["passage_coverage"]
+            # Coverage is a share: an item of common words ("утверждение программы антирисковых
+            # мер") is fully covered by any order citing the АРП; how much rare vocabulary is
+            # shared tells the two apart.
+            f["shared_weight"] = math.log1p(sum(idf[w] for w in bag & doc_words[di]))
+            rows.append([f[name] for name in FEATURES])
+            shared = bag & doc_words[di]
             out.words.append(sorted(shared, key=lambda w: -idf[w])[:8])
             out.dates.append(shown)
             out.doc_index.append(di)
             out.item_index.append(ii)
-        best = max((row[0] for row in rows), default=0.0)
-        for row in rows:
-            row[4] = row[0] / best if best else 0.0
+        # Document-side competition: this item against the document's best covered item.
+        _relative(rows, "activity_overlap", "relative_to_best")
+        _relative(rows, "passage_coverage", "passage_relative")
+        _mark_best(rows, "best_for_document")
         out.values.extend(rows)
     # Item-side competition: how this document's overlap compares with the best document's
     # for the same item (an order merely mentioning the АРП against the order approving it).
     n_items = len(items)
     for ii in range(n_items):
         col = [out.values[di * n_items + ii] for di in range(len(docs))]
-        best = max((row[0] for row in col), default=0.0)
-        for row in col:
-            row[5] = row[0] / best if best else 0.0
+        _relative(col, "activity_overlap", "item_relative")
+        _mark_best(col, "best_for_item")
     return out
+
+
+def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    return float(np.dot(a, b)) if a is not None and b is not None else 0.0
+
+
+def _relative(rows: list[list[float]], source: str, target: str) -> None:
+    best = max((row[_COL[source]] for row in rows), default=0.0)
+    for row in rows:
+        row[_COL[target]] = row[_COL[source]] / best if best else 0.0
+
+
+def _closeness(row: list[float]) -> tuple[float, float]:
+    """The activity's words shared, then synonyms as the tie-break (near neighbours exist for
+    any text). Not the result's: "протокол", "справка" are shared by every item's result."""
+    return row[_COL["activity_overlap"]], row[_COL["soft_activity"]]
+
+
+def _mark_best(rows: list[list[float]], target: str) -> None:
+    """Flag the row whose words cover the item best: a document's own topic is usually one
+    item, and an item's evidence the document most about it. No shared word, no flag."""
+    if rows:
+        top = max(range(len(rows)), key=lambda k: _closeness(rows[k]))
+        if _closeness(rows[top])[0] > 0:
+            rows[top][_COL[target]] = 1.0
 
 
 def _date_signals(item: ItemText, dates: list[date]) -> tuple[float, float, list[str]]:
     if not dates or (item.start is None and item.end is None):
         return 0.0, 0.0, []
-    lo = (item.start or item.end or date.min) - DATE_SLACK
-    hi = (item.end or item.start or date.max) + DATE_SLACK
+    # "До 20.05" has no start and "Март-" no end: the open side is open, not a day wide.
+    lo = item.start - DATE_SLACK if item.start else date.min
+    hi = item.end + DATE_SLACK if item.end else date.max
     inside = [d for d in dates if lo <= d <= hi]
     if inside:
         return 1.0, 0.0, [d.isoformat() for d in inside[:3]]
     return 0.0, 1.0, [d.isoformat() for d in dates[:3]]
 
 
-def probabilities(features: PairFeatures, settings: MatchSettings) -> np.ndarray:
-    if not features.values:
-        return np.zeros(0)
-    x = np.asarray(features.values, dtype=float)
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def rank_features(first: np.ndarray, doc_ids: Sequence[int], item_ids: Sequence[int]) -> np.ndarray:
+    """Per pair: the first pass's log-odds, its share of the best probability among the
+    document's items and among the item's documents, and whether it is that best. A document
+    is usually about one item, and an item's evidence the paper most about it; the first
+    pass sees each pair alone."""
+    p = np.clip(first, 1e-4, 1 - 1e-4)
+    docs, items = np.asarray(doc_ids, dtype=int), np.asarray(item_ids, dtype=int)
+    out = np.zeros((len(p), len(RANK_FEATURES)))
+    if not len(p):
+        return out
+    doc_top = np.zeros(int(docs.max()) + 1)
+    item_top = np.zeros(int(items.max()) + 1)
+    np.maximum.at(doc_top, docs, p)
+    np.maximum.at(item_top, items, p)
+    out[:, 0] = np.log(p / (1 - p))
+    out[:, 1] = p / doc_top[docs]
+    out[:, 2] = p / item_top[items]
+    out[:, 3] = out[:, 1] == 1.0
+    out[:, 4] = out[:, 2] == 1.0
+    return out
+
+
+def first_pass(x: np.ndarray, settings: MatchSettings) -> np.ndarray:
     w = np.asarray([settings.weights.get(f, 0.0) for f in FEATURES])
-    return 1.0 / (1.0 + np.exp(-(x @ w + settings.intercept)))
+    return _sigmoid(x @ w + settings.intercept)
+
+
+def second_pass_inputs(
+    x: np.ndarray, first: np.ndarray, doc_ids: Sequence[int], item_ids: Sequence[int]
+) -> np.ndarray:
+    return np.hstack([rank_features(first, doc_ids, item_ids), x])
+
+
+def probabilities(features: PairFeatures, settings: MatchSettings) -> np.ndarray:
+    """The signals' probability (first pass), then, when learnt, the second pass's."""
+    return _passes(features, settings)[1]
+
+
+def _passes(features: PairFeatures, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The second pass's inputs (rank features then signals) and the final probabilities."""
+    if not features.values:
+        return np.zeros((0, len(RANK_FEATURES) + len(FEATURES))), np.zeros(0)
+    x = np.asarray(features.values, dtype=float)
+    first = first_pass(x, settings)
+    z = second_pass_inputs(x, first, features.doc_index, features.item_index)
+    if not settings.rank_weights:
+        return z, first
+    w = np.asarray([settings.rank_weights.get(f, 0.0) for f in RANK_FEATURES + FEATURES])
+    return z, _sigmoid(z @ w + settings.rank_intercept)
 
 
 def match_documents(
@@ -305,7 +476,7 @@ def match_documents(
         result.off_plan = [d.name for d in docs]
         return result
     feats = pair_features(items, docs, settings.title_weight, load_background())
-    probs = probabilities(feats, settings)
+    inputs, probs = _passes(feats, settings)
     # The roadmap row naming the file is the school's own statement of the link: decisive,
     # whatever the weights (generated schools rarely name appendices, so none is learnt).
     ref = FEATURES.index("appendix_reference")
@@ -316,7 +487,9 @@ def match_documents(
         if not keep[k]:
             continue
         di, ii = feats.doc_index[k], feats.item_index[k]
-        signals = dict(zip(FEATURES, (round(v, 3) for v in feats.values[k]), strict=True))
+        names = (RANK_FEATURES if settings.rank_weights else ()) + FEATURES
+        values = inputs[k] if settings.rank_weights else inputs[k][len(RANK_FEATURES) :]
+        signals = dict(zip(names, (round(float(v), 3) for v in values), strict=True))
         m = Match(
             document=docs[di].name,
             item=items[ii].number,
@@ -325,6 +498,7 @@ def match_documents(
             words=feats.words[k],
             dates=feats.dates[k],
         )
+        m.contributions = contributions(signals, settings)
         m.reason = explain(m, settings)
         result.matches.append(m)
         matched.add(di)
@@ -353,31 +527,44 @@ def assign(
     return keep
 
 
+_SAYS = {
+    "activity_overlap": "совпадают слова мероприятия ({v:.0%}): {words}",
+    "result_overlap": "совпадает ожидаемый результат ({v:.0%})",
+    "title_coverage": "заголовок документа о том же ({v:.0%})",
+    "vector_similarity": "близкие по смыслу слова в заголовке ({v:.2f})",
+    "date_inside": "дата документа в сроке мероприятия: {dates}",
+    "type_promised": "документ того типа, что обещан в результате мероприятия",
+    "soft_activity": "слова мероприятия или их синонимы есть в тексте ({v:.0%})",
+    "soft_result": "ожидаемый результат или его синонимы есть в тексте ({v:.0%})",
+    "text_vector": "текст документа близок по смыслу ({v:.2f})",
+    "best_for_document": "из всех мероприятий документ ближе всего к этому",
+    "best_for_item": "из всех документов этот ближе всего к мероприятию",
+    "passage_coverage": "мероприятие описано в одном абзаце ({v:.0%})",
+    "report_passage": "отчёт описывает мероприятие в отдельном абзаце ({v:.0%})",
+    "shared_weight": "общие редкие слова: {words}",
+    "first_pass": "признаки в совокупности за ({v:+.1f})",
+    "first_pass_best_document": "по совокупности признаков документ ближе всего к этому",
+    "first_pass_best_item": "по совокупности признаков это лучший документ для мероприятия",
+}
+
+
+def contributions(signals: dict[str, float], settings: MatchSettings) -> dict[str, float]:
+    """Each signal's push on the log-odds (weight × value), the strongest first."""
+    weights, _ = settings.final()
+    pushes = {f: round(weights.get(f, 0.0) * v, 3) for f, v in signals.items()}
+    return dict(sorted(((f, w) for f, w in pushes.items() if w), key=lambda fw: -abs(fw[1])))
+
+
 def explain(m: Match, settings: MatchSettings) -> str:
     """The signals that pushed this match, strongest first, in the expert's words."""
     parts = []
     if m.signals.get("appendix_reference"):
         parts.append("файл назван в строке дорожной карты как приложение")
-    contributions = sorted(
-        ((settings.weights.get(f, 0.0) * v, f) for f, v in m.signals.items()), reverse=True
-    )
-    for weight, name in contributions:
-        if weight <= 0.05:
-            continue
-        if name == "activity_overlap":
+    for name, push in contributions(m.signals, settings).items():
+        if push > 0.05 and name in _SAYS:
             parts.append(
-                f"совпадают слова мероприятия ({m.signals[name]:.0%}): " + ", ".join(m.words[:5])
+                _SAYS[name].format(
+                    v=m.signals[name], words=", ".join(m.words[:5]), dates=", ".join(m.dates)
+                )
             )
-        elif name == "result_overlap":
-            parts.append(f"совпадает ожидаемый результат ({m.signals[name]:.0%})")
-        elif name == "title_coverage":
-            parts.append(f"заголовок документа о том же ({m.signals[name]:.0%})")
-        elif name == "vector_similarity":
-            parts.append(f"близкие по смыслу слова ({m.signals[name]:.2f})")
-        elif name == "date_inside":
-            parts.append("дата документа в сроке мероприятия: " + ", ".join(m.dates))
-        elif name == "appendix_reference":  # pragma: no cover - decisive, see match_documents
-            parts.append("файл назван в строке дорожной карты как приложение")
-        elif name == "type_promised":
-            parts.append("документ того типа, что обещан в результате мероприятия")
     return f"вероятность {m.score:.2f}: " + "; ".join(parts[:4])

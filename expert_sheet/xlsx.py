@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,6 +30,8 @@ STATUS_RU = {
     "no_evidence": "нет подтверждающих документов",
     "not_yet_due": "срок не наступил",
 }
+# Items sheet: the expert's columns F-H stay in place; the item's documents start here.
+ITEM_DOCS_COLUMN = 9
 
 
 def _header(ws: Worksheet, row: int, titles: list[str], editable: set[int]) -> None:
@@ -85,17 +88,20 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
     ws.cell(row=row, column=2, value=f"реализовано {sheet.implemented} из {sheet.planned}")
     ws.cell(row=row, column=3, value=percent)
 
-    _items_sheet(wb, sheet)
+    _items_sheet(wb, sheet, path.parent, export_dir)
     _off_plan_sheet(wb, sheet, path.parent, export_dir)
     _documents_sheet(wb, sheet, path.parent, export_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
 
 
-def _items_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
+def _items_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+    """One row per roadmap item; its documents follow the expert's columns, one cell each,
+    since a cell holds one hyperlink: the file (relative link) and the page of the match."""
     ws = wb.create_sheet("Мероприятия")
-    for col, width in zip("ABCDEFGHI", (8, 50, 22, 12, 28, 40, 30, 30, 30), strict=True):
+    for col, width in zip("ABCDEFGH", (8, 50, 22, 12, 28, 30, 30, 30), strict=True):
         ws.column_dimensions[col].width = width
+    most = max((len(i.documents) for i in sheet.items), default=0)
     _header(
         ws,
         1,
@@ -105,15 +111,18 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
             "Срок",
             "Точность срока",
             "Статус",
-            "Документы",
             "Исправление: документы (через ;)",
             "Исправление: статус",
             "Комментарий эксперта",
+            *[f"Документ {n} (страница)" for n in range(1, most + 1)],
         ],
-        {7, 8, 9},
+        {6, 7, 8},
     )
+    for n in range(most):
+        ws.column_dimensions[get_column_letter(ITEM_DOCS_COLUMN + n)].width = 40
     status = DataValidation(type="list", formula1='"' + ",".join(STATUS_RU) + '"', allow_blank=True)
     ws.add_data_validation(status)
+    by_file = {d.file: d for d in sheet.documents}
     for row, item in enumerate(sheet.items, start=2):
         values = [
             item.number,
@@ -121,13 +130,19 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
             item.deadline.text,
             item.deadline.precision,
             STATUS_RU[item.status],
-            "; ".join(item.documents),
         ]
         for col, value in enumerate(values, start=1):
             ws.cell(row=row, column=col, value=value).alignment = WRAP
-        status.add(f"H{row}")
-        for col in (7, 8, 9):
+        status.add(f"G{row}")
+        for col in (6, 7, 8):
             ws.cell(row=row, column=col).fill = EDIT_FILL
+        for col, name in enumerate(item.documents, start=ITEM_DOCS_COLUMN):
+            record = by_file.get(name)
+            page = record.match_pages.get(item.number) if record else None
+            label = name if page is None else f"{name}, с. {page}"
+            cell = ws.cell(row=row, column=col, value=label)
+            cell.hyperlink = _link(sheet_dir, export_dir, name)
+            cell.style = "Hyperlink"
     if not sheet.items:
         ws.cell(row=2, column=1, value="Дорожная карта не найдена: K1 – Н/о")
 

@@ -198,26 +198,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from classifiers.doctype_model import load_classifier
     from expert_sheet.settings import load_settings
     from extractors.extract import extract
-    from extractors.roadmap import parse_roadmap
     from pipelines import school as stages
 
     arp = extract(Path(args.roadmap))
     docs = [arp] + [extract(Path(p)) for p in args.evidence]
-    roadmap = parse_roadmap(arp)
-    from classifiers.doctype_model import load_classifier
-
-    records = stages.classify(
-        docs, arp, load_settings().classifier.low_confidence, load_classifier()
+    found = stages.match_school(
+        docs, load_settings().classifier.low_confidence, load_classifier(), arp=arp
     )
-    items = stages.item_records(roadmap if roadmap.found else None)
-    result = stages.match(items, docs, records)
+    result = found.result
     out = {
         "matches": [m.model_dump() for m in result.matches],
         "off_plan": result.off_plan,
         "unreadable": [e.model_dump() for d in docs for e in d.errors],
-        "warnings": roadmap.warnings,
+        "warnings": found.roadmap.warnings if found.roadmap else [],
     }
     if args.json:
         _print_json(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ _SCHOOL_NAME = re.compile(
     re.I,
 )
 _ARP_HINT = re.compile(r"антирисков|\bАРП\b|программ\w+ (мер|по )", re.I)
+_ROADMAP_HINT = re.compile(r"дорожн\w* карт|план\w* мероприятий", re.I)
 
 
 def school_files(folder: Path) -> list[Path]:
@@ -34,20 +36,40 @@ def extract_school(folder: Path) -> list[Document]:
     return [extract(p, root=folder) for p in school_files(folder)]
 
 
+def _arp_likeness(doc: Document) -> int:
+    """3: the file's name says АРП or roadmap; 2: its heading speaks of a roadmap or a plan
+    of activities; 1: of the АРП (an order "об утверждении программы антирисковых мер" does
+    too); 0: neither."""
+    zone = title_zone(doc)
+    name = doc.name.replace("_", " ")  # "АРП_2022.pdf": "_" is a word character
+    if _ARP_HINT.search(name) or _ROADMAP_HINT.search(name):
+        return 3
+    if _ROADMAP_HINT.search(zone):
+        return 2
+    return 1 if _ARP_HINT.search(zone) else 0
+
+
 def find_arp(docs: list[Document]) -> tuple[Document | None, Roadmap | None]:
-    """The АРП is the file holding the roadmap; failing that, the one that calls itself АРП."""
-    best: tuple[Document | None, Roadmap | None] = (None, None)
+    """The АРП is the file holding the roadmap; failing that, the one that calls itself АРП.
+    A table in a file that looks less like the АРП than another one (a seminar's programme
+    beside an АРП without a roadmap) is not taken for the roadmap, unless its heading says
+    roadmap or plan of activities."""
+    likeness = {id(d): _arp_likeness(d) for d in docs if d.ok}
+    found: list[tuple[int, int, Document, Roadmap]] = []
     for doc in docs:
         if not doc.ok or not doc.tables:
             continue
         roadmap = parse_roadmap(doc)
-        if roadmap.found and (best[1] is None or len(roadmap.items) > len(best[1].items)):
-            best = (doc, roadmap)
-    if best[0] is not None:
-        return best
-    for doc in docs:
-        if doc.ok and (_ARP_HINT.search(title_zone(doc)) or _ARP_HINT.search(doc.name)):
-            return doc, parse_roadmap(doc)
+        if roadmap.found:
+            found.append((likeness[id(doc)], len(roadmap.items), doc, roadmap))
+    most_like = max(likeness.values(), default=0)
+    if found:
+        level, _, doc, roadmap = max(found, key=lambda f: (f[0], f[1]))
+        if level >= min(most_like, 2):
+            return doc, roadmap
+    named = [d for d in docs if d.ok and likeness[id(d)] == most_like and most_like > 0]
+    if named:
+        return named[0], parse_roadmap(named[0])
     return None, None
 
 
@@ -140,6 +162,35 @@ def match(
     return match_documents(item_texts(items), doc_texts(docs, records), settings)
 
 
+@dataclass
+class SchoolMatch:
+    """What `match_school` found: the АРП and its roadmap, typed documents, items, matches."""
+
+    arp: Document | None
+    roadmap: Roadmap | None
+    records: list[DocRecord]
+    items: list[ItemRecord]
+    result: MatchResult
+
+
+def match_school(
+    docs: list[Document],
+    low: float,
+    classifier: DocTypeClassifier | None = None,
+    arp: Document | None = None,
+    settings: MatchSettings | None = None,
+) -> SchoolMatch:
+    """Find the roadmap (in `arp` when the caller knows the file), type every document and
+    match them to the items: the stages `review_school` and the `match` command share."""
+    if arp is None:
+        arp, roadmap = find_arp(docs)
+    else:
+        roadmap = parse_roadmap(arp)
+    records = classify(docs, arp, low, classifier)
+    items = item_records(roadmap if roadmap and roadmap.found else None)
+    return SchoolMatch(arp, roadmap, records, items, match(items, docs, records, settings))
+
+
 def _match_page(doc: Document, words: list[str]) -> int | None:
     """The page where most of the matching words' stems occur, for the sheet's link."""
     stems = [w[:5] for w in words if len(w) >= 4]
@@ -160,10 +211,9 @@ def review_school(
     classifier: DocTypeClassifier | None = None,
 ) -> SchoolSheet:
     docs = extract_school(folder) if docs is None else docs
-    arp, roadmap = find_arp(docs)
-    records = classify(docs, arp, settings.classifier.low_confidence, classifier)
-    items = item_records(roadmap if roadmap and roadmap.found else None)
-    result = match(items, docs, records)
+    found = match_school(docs, settings.classifier.low_confidence, classifier)
+    arp, roadmap = found.arp, found.roadmap
+    records, items, result = found.records, found.items, found.result
     by_file = {r.file: r for r in records}
     by_path = {d.path: d for d in docs}
     item_by_no = {i.number: i for i in items}

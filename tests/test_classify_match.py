@@ -21,6 +21,8 @@ from classifiers.matching import (
     load_match_settings,
     match_documents,
     pair_features,
+    probabilities,
+    rank_features,
 )
 from extractors.model import Block, Document
 
@@ -137,6 +139,11 @@ def test_matching_with_the_learnt_settings_and_off_plan() -> None:
     m = next(m for m in result.matches if m.item == "1")
     assert "оценивание" in m.words and m.reason.startswith("вероятность")
     assert m.dates == ["2022-03-15"]
+    # The explanation's pushes are the model itself: they add up to the probability.
+    _, intercept = load_match_settings().final()
+    logit = sum(m.contributions.values()) + intercept
+    assert abs(1 / (1 + np.exp(-logit)) - m.score) < 0.01
+    assert "совпадают слова мероприятия (94%)" in m.reason
 
 
 def test_lemma_signals_prefer_the_right_item() -> None:
@@ -207,9 +214,16 @@ def test_promised_type_signal() -> None:
 
 
 def test_threshold_decides_and_documents_without_items_are_off_plan() -> None:
-    strict = load_match_settings().model_copy(update={"threshold": 0.999})
-    result = match_documents(ITEMS, DOCS, strict)
+    settings = load_match_settings()
+    top = float(
+        probabilities(pair_features(ITEMS, DOCS, background=load_background()), settings).max()
+    )
+    limits = {"extra_threshold": 1.0, "report_extra_threshold": 1.0}
+    just_above = settings.model_copy(update={"threshold": top + 1e-9, **limits})
+    result = match_documents(ITEMS, DOCS, just_above)
     assert not result.matches and len(result.off_plan) == 3
+    just_below = settings.model_copy(update={"threshold": top - 1e-9, **limits})
+    assert len(match_documents(ITEMS, DOCS, just_below).matches) == 1
     assert match_documents([], DOCS).off_plan == [d.name for d in DOCS]
 
 
@@ -246,3 +260,115 @@ def test_a_document_s_other_items_need_the_extra_threshold_except_in_reports() -
     shipped = load_match_settings()
     assert shipped.threshold <= shipped.report_extra_threshold <= 1.0
     assert shipped.threshold <= shipped.extra_threshold <= 1.0
+
+
+def test_an_open_deadline_side_is_open() -> None:
+    # "До 20.05.2022": a survey held in March is within it, not only days around 20 May.
+    until = [ItemText(number="1", activity="Анкетирование родителей", end=date(2022, 5, 20))]
+    march = [DocText(name="a", title="Справка от 25.03.2022", body="")]
+    assert _signals(0, 0, until, march)["date_inside"] == 1.0
+    after = [DocText(name="a", title="Справка от 25.09.2022", body="")]
+    assert _signals(0, 0, until, after)["date_outside"] == 1.0
+    # "Март-": no end.
+    since = [ItemText(number="1", activity="Анкетирование", start=date(2022, 3, 1))]
+    assert _signals(0, 0, since, after)["date_inside"] == 1.0
+    assert (
+        _signals(0, 0, since, [DocText(name="a", title="от 10.01.2022", body="")])["date_outside"]
+        == 1.0
+    )
+
+
+def test_soft_coverage_counts_synonyms_in_the_whole_text() -> None:
+    items = [ItemText(number="1", activity="заседание педагогического коллектива")]
+    docs = [
+        DocText(name="a", title="Протокол", body="совещание педагогов школы"),
+        DocText(name="b", title="Новость", body="лыжная гонка в субботу"),
+    ]
+    same, other = _signals(0, 0, items, docs), _signals(0, 1, items, docs)
+    assert same["activity_overlap"] == other["activity_overlap"] == 0.0
+    assert same["soft_activity"] > other["soft_activity"]
+    assert same["text_vector"] > other["text_vector"]
+
+
+def test_passage_coverage_finds_an_item_told_in_one_paragraph() -> None:
+    items = [ItemText(number="1", activity="анкетирование родителей пятиклассников")]
+    filler = " ".join(f"слово{k} стадион" for k in range(60))
+    together = DocText(
+        name="a",
+        title="Отчёт",
+        body=f"{filler} проведено анкетирование родителей пятиклассников {filler}",
+        doc_type="report",
+    )
+    scattered = DocText(
+        name="b",
+        title="Отчёт",
+        body=f"анкетирование {filler} родителей {filler} пятиклассников",
+        doc_type="other",
+    )
+    near, far = _signals(0, 0, items, [together]), _signals(0, 0, items, [scattered])
+    assert near["activity_overlap"] == far["activity_overlap"] > 0
+    assert near["passage_coverage"] == 1.0 > far["passage_coverage"]
+    assert near["report_passage"] == 1.0 and far["report_passage"] == 0.0
+    assert near["passage_relative"] == 1.0
+
+
+def test_shared_weight_tells_rare_shared_words_from_common_ones() -> None:
+    items = [
+        ItemText(number="1", activity="Утверждение программы"),
+        ItemText(number="2", activity="Диагностика мотивации по методике Лускановой"),
+    ]
+    docs = [
+        DocText(
+            name="a",
+            title="Приказ об утверждении программы. Диагностика мотивации по методике Лускановой",
+            body="",
+        ),
+        DocText(name="b", title="Приказ об утверждении программы", body=""),
+        DocText(name="c", title="Приказ об утверждении программы", body=""),
+    ]
+    # Both items are wholly covered by document a, but item 2 shares rarer words with it.
+    generic, specific = _signals(0, 0, items, docs), _signals(1, 0, items, docs)
+    assert generic["activity_overlap"] == specific["activity_overlap"] == 1.0
+    assert specific["shared_weight"] > generic["shared_weight"]
+
+
+def test_best_flags_mark_one_item_per_document_and_one_document_per_item() -> None:
+    feats = pair_features(ITEMS, DOCS)
+    best_doc = FEATURES.index("best_for_document")
+    best_item = FEATURES.index("best_for_item")
+    for di in range(len(DOCS)):
+        flags = [v[best_doc] for k, v in enumerate(feats.values) if feats.doc_index[k] == di]
+        assert sum(flags) <= 1
+    assert _signals(0, 0)["best_for_document"] == 1.0 and _signals(1, 0)["best_for_document"] == 0
+    assert _signals(0, 0)["best_for_item"] == 1.0 and _signals(0, 2)["best_for_item"] == 0.0
+    assert sum(v[best_item] for v in feats.values) <= len(ITEMS)
+    # A contract sharing no word with any item is nobody's best.
+    assert all(v[best_doc] == 0.0 for k, v in enumerate(feats.values) if feats.doc_index[k] == 2)
+
+
+def test_rank_features_compare_a_pair_with_its_document_and_item() -> None:
+    # Two documents x two items; document 0 is mostly about item 1.
+    first = np.array([0.2, 0.8, 0.5, 0.4])
+    ranks = rank_features(first, doc_ids=[0, 0, 1, 1], item_ids=[0, 1, 0, 1])
+    log_odds, rel_doc, rel_item, best_doc, best_item = ranks.T
+    assert np.allclose(log_odds, np.log(first / (1 - first)))
+    assert np.allclose(rel_doc, [0.25, 1.0, 1.0, 0.8])
+    assert np.allclose(rel_item, [0.4, 1.0, 1.0, 0.5])
+    assert best_doc.tolist() == [0, 1, 1, 0] and best_item.tolist() == [0, 1, 1, 0]
+
+
+def test_a_second_pass_changes_the_probabilities_only_when_learnt() -> None:
+    settings = load_match_settings()
+    feats = pair_features(ITEMS, DOCS, background=load_background())
+    first = probabilities(feats, settings)
+    if not settings.rank_weights:  # the shipped matcher is one pass (README: why)
+        assert settings.final() == (settings.weights, settings.intercept)
+    names = ("first_pass", "first_pass_best_document")
+    second = settings.model_copy(update={"rank_weights": dict.fromkeys(names, 1.0)})
+    assert second.final() == (second.rank_weights, 0.0)
+    # The second pass sees the first pass's log-odds and whether the pair is the document's
+    # best: with these weights a document's best item gains, the others do not.
+    both = probabilities(feats, second)
+    ranks = rank_features(first, feats.doc_index, feats.item_index)
+    expected = 1 / (1 + np.exp(-(ranks[:, 0] + ranks[:, 3])))
+    assert np.allclose(both, expected)

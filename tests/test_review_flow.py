@@ -220,3 +220,70 @@ def test_cli_reviews_a_region_given_as_a_zip(tmp_path: Path) -> None:
     summary = json.loads(run.stdout[run.stdout.index("{") :])
     assert [r["folder"] for r in summary["rows"]] == ["school_04_polyanskaya"]
     assert (tmp_path / "out" / "school_04_polyanskaya" / "sheet.xlsx").exists()
+
+
+def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
+    from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
+    from expert_sheet.xlsx import ITEM_DOCS_COLUMN, write_sheet_xlsx
+    from extractors.deadlines import parse_deadline
+
+    export = tmp_path / "bundle" / "export" / "school"
+    (export / "sub").mkdir(parents=True)
+    for name in ("Протокол.pdf", "sub/Приказ.docx", "Письмо.pdf"):
+        (export / name).write_bytes(b"x")
+    deadline = parse_deadline("До 01.03.2022")
+    sheet = SchoolSheet(
+        school="МОУ СШ № 1",
+        folder="school",
+        report_date="2022-06-01",
+        scores={"K1": 3, "K2": 1, "K3": 1, "K4": 1, "K5": 0, "K6": 0},
+        items=[
+            ItemRecord(
+                number="1",
+                activity="Педсовет",
+                deadline=deadline,
+                status="confirmed",
+                documents=["Протокол.pdf", "sub/Приказ.docx"],
+            ),
+            ItemRecord(number="2", activity="Семинар", deadline=deadline),
+        ],
+        documents=[
+            DocRecord(file="Протокол.pdf", confirms=["1"], match_pages={"1": 2}),
+            DocRecord(file="sub/Приказ.docx", confirms=["1"]),
+            DocRecord(file="Письмо.pdf", off_plan=True),
+        ],
+        off_plan=["Письмо.pdf"],
+    )
+    out = tmp_path / "bundle" / "out" / "school" / "sheet.xlsx"
+    write_sheet_xlsx(sheet, out, export)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Мероприятия"]
+    first, second = ws.cell(2, ITEM_DOCS_COLUMN), ws.cell(2, ITEM_DOCS_COLUMN + 1)
+    assert first.value == "Протокол.pdf, с. 2" and second.value == "sub/Приказ.docx"
+    for cell, name in ((first, "Протокол.pdf"), (second, "sub/Приказ.docx")):
+        assert not Path(cell.hyperlink.target).is_absolute()
+        assert (out.parent / cell.hyperlink.target).resolve() == (export / name).resolve()
+    assert ws.cell(3, ITEM_DOCS_COLUMN).value is None  # item 2 has no documents
+    # The expert's columns are marked and the status correction is a drop-down list.
+    assert ws.cell(1, 7).value == "Исправление: статус"
+    assert any("G2" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
+    off = wb["Вне плана"].cell(2, 1)
+    assert off.value == "Письмо.pdf"
+    assert (out.parent / off.hyperlink.target).resolve() == (export / "Письмо.pdf").resolve()
+    # Moving the output together with the export keeps the links working.
+    (tmp_path / "bundle").rename(tmp_path / "moved")
+    assert (tmp_path / "moved" / "out" / "school" / first.hyperlink.target).is_file()
+
+
+def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> None:
+    for folder in truths():
+        wb = openpyxl.load_workbook(reviewed / folder / "sheet.xlsx")
+        sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
+        ws = wb["Мероприятия"]
+        for row, item in enumerate(sheet["items"], start=2):
+            cells = [c for c in ws[row][8:] if c.value]
+            assert len(cells) == len(item["documents"]), (folder, item["number"])
+            for cell, name in zip(cells, item["documents"], strict=True):
+                assert cell.value.startswith(name)
+                target = (reviewed / folder / cell.hyperlink.target).resolve()
+                assert target == (SAMPLE / folder / name).resolve()

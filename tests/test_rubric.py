@@ -169,3 +169,33 @@ def test_roadmap_without_deadline_column_is_not_assessable() -> None:
     )
     assert scores["K1"] == "Н/о" and "столбца сроков" in reasons["K1"]
     assert scores["K4"] == 0
+
+
+@pytest.mark.parametrize(("with_indicator", "n", "met"), [(4, 5, 1), (3, 5, 0), (8, 10, 1)])
+def test_k3_at_its_share(with_indicator: int, n: int, met: int) -> None:
+    items = [
+        item(k)
+        if k < with_indicator
+        else ItemRecord(
+            number=str(k), activity="x", deadline=dl(date(2022, 3, 1), date(2022, 3, 1))
+        )
+        for k in range(n)
+    ]
+    assert run(items, [])[0]["K3"] == met
+
+
+def test_k1_not_assessable_when_nothing_is_due() -> None:
+    later = [item(1, dl(date(2022, 9, 1), date(2022, 9, 30), "month"))]
+    scores, reasons = run(later, [])
+    assert scores["K1"] == "Н/о" and "не запланировано" in reasons["K1"]
+    assert later[0].status == "not_yet_due"
+
+
+def test_reasons_name_the_items_and_documents_behind_them() -> None:
+    items = [item(1), item(2), item(3)]
+    docs = [doc("Протокол.pdf", confirms=["1"]), doc("Приказ.pdf", "order", "plan", ["2"])]
+    scores, reasons = run(items, docs)
+    assert scores["K1"] == 1  # 1 of 3 = 33%
+    assert "только документ о намерении (приказ/план): 2" in reasons["K1"]
+    assert "нет подтверждающих документов: 3" in reasons["K1"]
+    assert "Приказ.pdf" in reasons["K6"]
