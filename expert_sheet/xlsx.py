@@ -88,6 +88,7 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
     _items_sheet(wb, sheet)
     _off_plan_sheet(wb, sheet, path.parent, export_dir)
     _documents_sheet(wb, sheet, path.parent, export_dir)
+    _meta_sheet(wb, sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
 
@@ -212,6 +213,28 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_d
             ws.cell(row=row, column=1, value=e.file)
             ws.cell(row=row, column=2, value=e.stage)
             ws.cell(row=row, column=7, value=e.reason)
+
+
+META_SHEET = "meta"
+
+
+def _meta_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
+    """Hidden key/value rows naming the run and school, so `import-corrections` can tell a
+    sheet of this run from one of another run or school."""
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    for row, (key, value) in enumerate(
+        (
+            ("run_id", sheet.run_id),
+            ("folder", sheet.folder),
+            ("school", sheet.school),
+            ("report_date", sheet.report_date),
+            ("doc_type_model", sheet.doc_type_model),
+        ),
+        start=1,
+    ):
+        ws.cell(row=row, column=1, value=key)
+        ws.cell(row=row, column=2, value=value)
 
 
 def write_summary_xlsx(summary: RegionSummary, path: Path) -> None:
