@@ -147,9 +147,12 @@ def test_export_labels_merges_corrections_without_duplicates(review_copy: Path, 
     assert {d["name"] for d in case["docs"]} >= {WRONG, edits["letter"]}
     assert next(d for d in case["docs"] if d["name"] == edits["letter"])["doc_type"] == "report"
 
-    # Exported twice: the same files, no duplicates piling up.
+    # Exported again, through the CLI: the same files, no duplicates piling up.
+    from pipelines.cli import main
+
     first = (target / "doctypes/train.jsonl").read_bytes()
-    export_labels(engine, target, labelled)
+    args = ["export-labels", "--out", str(target), "--labelled", str(labelled)]
+    assert main([*args, "--review-out", str(out)]) == 0
     assert (target / "doctypes/train.jsonl").read_bytes() == first
 
 
