@@ -137,24 +137,26 @@ def _record_run(args: argparse.Namespace, region: Path) -> str | None:
 
 def _review_engine(db: str | None, out: str | None, sheets: list[str] | None = None) -> Any:
     """--db, else EVIDENCE_REVIEW_DB, else the review output folder's review.sqlite, else the
-    one beside the first sheet (OUT/<school>/sheet.xlsx -> OUT/review.sqlite)."""
-    from review_db.db import DB_FILE, ENV_VAR, open_engine
+    one beside the first sheet (OUT/<school>/sheet.xlsx -> OUT/review.sqlite). None, with
+    the reason on stderr, when nothing says where the database is."""
+    from review_db.db import DB_FILE, ENV_VAR, NoDatabase, open_engine
 
     out_dir = Path(out) if out else None
     if out_dir is None and not db and not os.environ.get(ENV_VAR) and sheets:
         beside = Path(sheets[0]).resolve().parent.parent / DB_FILE
         out_dir = beside.parent if beside.is_file() else None
-    return open_engine(db, out_dir)
+    try:
+        return open_engine(db, out_dir)
+    except NoDatabase as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return None
 
 
 def cmd_import_corrections(args: argparse.Namespace) -> int:
     from review_db.corrections import import_sheets
-    from review_db.db import NoDatabase
 
-    try:
-        engine = _review_engine(args.db, args.out, args.sheets)
-    except NoDatabase as exc:
-        print(f"evidence-review: {exc}", file=sys.stderr)
+    engine = _review_engine(args.db, args.out, args.sheets)
+    if engine is None:
         return EXIT_USAGE
     results = import_sheets(engine, [Path(p) for p in args.sheets], args.expert, args.run)
     if args.json:
@@ -170,12 +172,9 @@ def cmd_import_corrections(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     from review_db.agreement import agreement, format_agreement
-    from review_db.db import NoDatabase
 
-    try:
-        engine = _review_engine(args.db, args.out)
-    except NoDatabase as exc:
-        print(f"evidence-review: {exc}", file=sys.stderr)
+    engine = _review_engine(args.db, args.out)
+    if engine is None:
         return EXIT_USAGE
     result = agreement(engine, args.region)
     _print_json(result) if args.json else print(format_agreement(result))
@@ -183,13 +182,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_export_labels(args: argparse.Namespace) -> int:
-    from review_db.db import NoDatabase
     from review_db.labels import LABELLED, export_labels
 
-    try:
-        engine = _review_engine(args.db, args.out_dir)
-    except NoDatabase as exc:
-        print(f"evidence-review: {exc}", file=sys.stderr)
+    engine = _review_engine(args.db, args.out_dir)
+    if engine is None:
         return EXIT_USAGE
     report = export_labels(engine, Path(args.out), args.labelled or LABELLED, args.region)
     if args.json:

@@ -315,7 +315,7 @@ def test_a_sheet_from_another_run_is_rejected(recorded) -> None:
     assert result.status == "rejected" and "not in this database" in result.rejections[0].reason
 
 
-def test_cli_import_and_agreement(recorded, capsys) -> None:
+def test_cli_import_and_agreement(recorded, capsys, monkeypatch) -> None:
     from pipelines.cli import main
 
     _engine, _region, out, _run = recorded
@@ -329,3 +329,6 @@ def test_cli_import_and_agreement(recorded, capsys) -> None:
     assert main(["agreement", "--out", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["sheets"] == 1 and result["criteria"]["K1"]["agree"] == 0
+    monkeypatch.delenv("EVIDENCE_REVIEW_DB", raising=False)
+    assert main(["agreement"]) == 2  # nothing says where the database is
+    assert "no database" in capsys.readouterr().err
