@@ -55,6 +55,3 @@ class SchoolSheet(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     failed: bool = False
     doc_type_model: str = "rules"  # which model typed the documents: the sheet's provenance
-    # The review database's run that recorded this sheet (review_db.runs.record_run); an
-    # edited sheet.xlsx names it, so its corrections attach to the drafts the expert saw.
-    run_id: str = ""

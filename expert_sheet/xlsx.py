@@ -6,6 +6,7 @@ back as data rather than guessed from free text.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -218,14 +219,20 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_d
 META_SHEET = "meta"
 
 
+def sheet_digest(sheet: SchoolSheet) -> str:
+    """The draft's fingerprint: the review database keys its drafts by it, so an edited
+    workbook is read against the very draft the expert saw, and the files of a finished
+    review never need rewriting to carry a run's id."""
+    return hashlib.sha256(sheet.model_dump_json().encode()).hexdigest()
+
+
 def _meta_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
-    """Hidden key/value rows naming the run and school, so `import-corrections` can tell a
-    sheet of this run from one of another run or school."""
+    """Hidden key/value rows naming the draft and school, for `import-corrections`."""
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "hidden"
     for row, (key, value) in enumerate(
         (
-            ("run_id", sheet.run_id),
+            ("draft", sheet_digest(sheet)),
             ("folder", sheet.folder),
             ("school", sheet.school),
             ("report_date", sheet.report_date),

@@ -271,19 +271,16 @@ def edits_digest(edits: list[Edit]) -> str:
     return hashlib.sha256("\n".join(canon).encode()).hexdigest()
 
 
-def _expected_run(session: Any, sheet_run: Run, folder: str, run_id: str | None) -> str:
-    """The run a sheet must come from: --run if given, else the region's latest run that
-    reviewed this school, so a stale sheet is not read against newer drafts."""
+def _expected_sheet(session: Any, drafts: list[Sheet], run_id: str | None) -> Sheet | None:
+    """The sheet row the edits belong to: the school's sheet in --run if given, else in the
+    newest run that reviewed the school, so a stale sheet is not read against newer drafts."""
+    folder, region = drafts[0].folder, drafts[0].run.region
+    query = select(Sheet).join(Run).where(Sheet.folder == folder)
     if run_id:
-        return run_id
-    latest = session.scalars(
-        select(Run)
-        .join(Sheet)
-        .where(Run.region == sheet_run.region, Sheet.folder == folder)
-        .order_by(Run.created_at.desc())
-        .limit(1)
-    ).first()
-    return latest.id if latest is not None else sheet_run.id
+        query = query.where(Run.id == run_id)
+    else:
+        query = query.where(Run.region == region).order_by(Run.created_at.desc())
+    return session.scalars(query.limit(1)).first()
 
 
 def import_sheet(
@@ -297,48 +294,41 @@ def import_sheet(
             name, "rejected", rejections=[Rejection(name, "-", f"cannot read: {exc}")]
         )
     meta = _meta(wb)
-    if not meta.get("run_id"):
-        return ImportResult(
-            name,
-            "rejected",
-            rejections=[
-                Rejection(
-                    name,
-                    f"{META_SHEET}!B1",
-                    "the sheet names no review run (not written "
-                    "by a recorded `evidence-review review`)",
-                )
-            ],
+    result = ImportResult(name, "rejected", folder=meta.get("folder", ""))
+    where = f"{META_SHEET}!B1"
+    if not meta.get("draft"):
+        result.rejections.append(
+            Rejection(name, where, "the workbook names no draft: not a sheet.xlsx of a review")
         )
-    result = ImportResult(name, "rejected", run_id=meta["run_id"], folder=meta.get("folder", ""))
+        return result
     with session_scope(engine) as session:
-        run = session.get(Run, meta["run_id"])
-        if run is None:
-            result.rejections.append(
-                Rejection(name, f"{META_SHEET}!B1", f"run {meta['run_id']} is not in this database")
-            )
-            return result
-        expected = _expected_run(session, run, result.folder, run_id)
-        if expected != run.id:
+        drafts = session.scalars(
+            select(Sheet).where(Sheet.draft_sha256 == meta["draft"], Sheet.folder == result.folder)
+        ).all()
+        if not drafts:
             result.rejections.append(
                 Rejection(
                     name,
-                    f"{META_SHEET}!B1",
-                    f"the sheet is from run {run.id}, not run {expected}; its drafts may differ "
-                    f"(import with --run {run.id} to attach it to its own run)",
+                    where,
+                    "its draft is not in this database (a sheet of a run "
+                    "that was not recorded here, or its meta sheet was changed)",
                 )
             )
             return result
-        sheet = session.scalars(
-            select(Sheet).where(Sheet.run_id == run.id, Sheet.folder == result.folder)
-        ).first()
-        if sheet is None:
+        sheet = _expected_sheet(session, drafts, run_id)
+        if sheet is None or sheet.draft_sha256 != meta["draft"]:
+            runs = ", ".join(sorted({d.run_id for d in drafts}))
+            expected = f"run {sheet.run_id}" if sheet is not None else f"run {run_id}"
             result.rejections.append(
                 Rejection(
-                    name, f"{META_SHEET}!B2", f"school {result.folder!r} is not in run {run.id}"
+                    name,
+                    where,
+                    f"the sheet is from run {runs}, not {expected}, whose draft of "
+                    f"{result.folder} differs (import with --run to attach it to its own run)",
                 )
             )
             return result
+        result.run_id = sheet.run_id
         draft = Draft(
             items={i.number for i in sheet.items}, documents={d.file for d in sheet.documents}
         )
@@ -348,14 +338,12 @@ def import_sheet(
             return result
         digest = edits_digest(edits)
         seen = session.scalars(
-            select(ImportRow).where(
-                ImportRow.sheet_id == sheet.id, ImportRow.edits_sha256 == digest
-            )
+            select(ImportRow).join(Sheet).where(same_draft(sheet), ImportRow.edits_sha256 == digest)
         ).first()
         if seen is not None:
             result.status = "unchanged"
             return result
-        latest = latest_corrections(session, sheet.id)
+        latest = latest_corrections(session, sheet)
         new = [e for e in edits if latest.get((e.kind, e.target)) != e.value]
         record = ImportRow(
             sheet_id=sheet.id,
@@ -382,10 +370,16 @@ def import_sheet(
     return result
 
 
-def latest_corrections(session: Any, sheet_id: int) -> dict[tuple[str, str], Any]:
+def same_draft(sheet: Sheet) -> Any:
+    """Sheets of any run with this very draft: a run that reproduced a draft (a resumed or
+    unchanged school) shares its corrections rather than starting them again."""
+    return (Sheet.folder == sheet.folder) & (Sheet.draft_sha256 == sheet.draft_sha256)
+
+
+def latest_corrections(session: Any, sheet: Sheet) -> dict[tuple[str, str], Any]:
     """(kind, target) -> the value of the newest correction: the one reports use."""
     rows = session.scalars(
-        select(Correction).where(Correction.sheet_id == sheet_id).order_by(Correction.id)
+        select(Correction).join(Sheet).where(same_draft(sheet)).order_by(Correction.id)
     )
     return {(c.kind, c.target): c.value for c in rows}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from expert_sheet.records import NOT_ASSESSABLE
@@ -42,7 +42,7 @@ def final_sheet(session: Session, sheet: Sheet) -> FinalSheet:
     """Scores: an override replaces the draft's. Matches: an item's corrected document list
     replaces the draft's documents of that item; a document's corrected item list (from the
     off-plan sheet) adds those pairs. Types: a corrected type replaces the draft's."""
-    latest = latest_corrections(session, sheet.id)
+    latest = latest_corrections(session, sheet)
     draft_scores = {s.criterion: s.value for s in sheet.scores}
     scores = dict(draft_scores)
     draft_types = {d.file: d.doc_type for d in sheet.documents}
@@ -73,12 +73,15 @@ def final_sheet(session: Session, sheet: Sheet) -> FinalSheet:
 
 
 def reviewed_sheets(session: Session, region: str | None = None) -> list[FinalSheet]:
-    """Sheets an expert imported at least once (edits or a plain sign-off), the newest run's
-    per school, failed reviews left out."""
+    """Sheets whose draft an expert imported at least once (edits or a plain sign-off), the
+    newest run's per school, failed reviews left out."""
+    imported = select(Sheet.folder, Sheet.draft_sha256).join(
+        ImportRow, ImportRow.sheet_id == Sheet.id
+    )
     query = (
         select(Sheet)
         .join(Run)
-        .where(Sheet.id.in_(select(ImportRow.sheet_id)), Sheet.failed.is_(False))
+        .where(tuple_(Sheet.folder, Sheet.draft_sha256).in_(imported), Sheet.failed.is_(False))
         .order_by(Run.created_at.desc(), Sheet.id)
     )
     if region:

@@ -56,6 +56,8 @@ class Sheet(Base):
     percent: Mapped[float | None] = mapped_column(Float, nullable=True)
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     doc_type_model: Mapped[str] = mapped_column(String(128))
+    # expert_sheet.xlsx.sheet_digest of the draft; sheet.xlsx carries it in its meta sheet.
+    draft_sha256: Mapped[str] = mapped_column(String(64), index=True)
 
     run: Mapped[Run] = relationship(back_populates="sheets")
     documents: Mapped[list[DocumentRow]] = relationship(cascade="all, delete-orphan")

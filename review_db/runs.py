@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from classifiers.matching import BACKGROUND_PATH, SETTINGS_PATH
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
-from expert_sheet.xlsx import write_sheet_xlsx
+from expert_sheet.xlsx import sheet_digest
 from review_db.db import session_scope
 from review_db.models import DocumentRow, ItemRow, MatchRow, Run, ScoreRow, Sheet
 
@@ -50,6 +50,7 @@ def _sheet_row(sheet: SchoolSheet) -> Sheet:
         percent=sheet.percent,
         failed=sheet.failed,
         doc_type_model=sheet.doc_type_model,
+        draft_sha256=sheet_digest(sheet),
     )
     for d in sheet.documents:
         row.documents.append(
@@ -100,16 +101,17 @@ def record_run(
     settings_path: Path | None = None,
     run_id: str | None = None,
 ) -> str:
-    """Store the run whose sheets are in `out_dir` (the folders its summary.json lists) and
-    stamp its id into each sheet.json and sheet.xlsx. Returns the run id."""
+    """Store the run whose sheets are in `out_dir` (the folders its summary.json lists).
+    The sheets' files are only read: each sheet.xlsx already names its draft. Returns the
+    run id."""
     run_id = run_id or uuid.uuid4().hex[:16]
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
-    sheets = []
-    for row in summary["rows"]:
-        path = out_dir / row["folder"] / "sheet.json"
-        sheet = SchoolSheet.model_validate_json(path.read_text(encoding="utf-8"))
-        sheet.run_id = run_id
-        sheets.append(sheet)
+    sheets = [
+        SchoolSheet.model_validate_json(
+            (out_dir / row["folder"] / "sheet.json").read_text(encoding="utf-8")
+        )
+        for row in summary["rows"]
+    ]
     with session_scope(engine) as session:
         run = Run(
             id=run_id,
@@ -124,12 +126,6 @@ def record_run(
         )
         run.sheets = [_sheet_row(s) for s in sheets]
         session.add(run)
-    # Stamped after the rows are committed: a sheet never names a run the database lacks.
-    for sheet in sheets:
-        target = out_dir / sheet.folder
-        (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
-        if not sheet.failed:
-            write_sheet_xlsx(sheet, target / "sheet.xlsx", region_dir / sheet.folder)
     return run_id
 
 

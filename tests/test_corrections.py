@@ -157,7 +157,7 @@ def test_export_labels_merges_corrections_without_duplicates(review_copy: Path, 
 
 
 def test_review_command_records_the_run(sample_review: Path, tmp_path: Path, monkeypatch) -> None:
-    """cli review -> the run and its sheets in OUT/review.sqlite, the sheets stamped."""
+    """cli review -> the run and its drafts in OUT/review.sqlite, keyed as the sheets name them."""
     from expert_sheet.summary import RegionSummary
     from pipelines import cli, review
 
@@ -183,7 +183,12 @@ def test_review_command_records_the_run(sample_review: Path, tmp_path: Path, mon
             p.name for p in SAMPLE.iterdir() if p.is_dir()
         )
         assert all(x.doc_type_model == run.doc_type_model for x in run.sheets)
+        drafts = {x.folder: x.draft_sha256 for x in run.sheets}
     for folder in SAMPLE.iterdir():
         wb = openpyxl.load_workbook(out / folder.name / "sheet.xlsx")
-        assert wb["meta"]["B1"].value == run.id
-        assert wb["Экспертный лист"].data_validations.dataValidation  # drop-downs kept
+        assert wb["meta"]["B1"].value == drafts[folder.name]
+        # The flow's files are left as they were.
+        for name in ("sheet.json", "sheet.xlsx"):
+            assert (out / folder.name / name).read_bytes() == (
+                sample_review / folder.name / name
+            ).read_bytes()

@@ -155,8 +155,11 @@ def test_migration_from_an_empty_database(tmp_path: Path) -> None:
     assert current_revision(engine) == head_revision()
 
 
-def test_a_run_is_recorded_and_its_sheets_name_it(recorded) -> None:
-    engine, _region, out, run_id = recorded
+def test_a_run_is_recorded_and_its_sheets_name_their_drafts(tmp_path: Path) -> None:
+    region, out = write_run(tmp_path)
+    written = {p: p.stat().st_mtime_ns for p in out.glob("*/sheet.*")}
+    engine = open_engine(out_dir=out)
+    run_id = record_run(engine, region, out, REPORT)
     with session_scope(engine) as s:
         run = s.get(Run, run_id)
         assert run.report_date == "2022-06-01" and run.region == "region"
@@ -170,9 +173,13 @@ def test_a_run_is_recorded_and_its_sheets_name_it(recorded) -> None:
         }
         assert {d.file: d.doc_type for d in sheet.documents}["Приказ.pdf"] == "order"
         assert {x.criterion: x.value for x in sheet.scores}["K1"] == "2"
-    assert json.loads((out / "A" / "sheet.json").read_text("utf-8"))["run_id"] == run_id
-    meta = openpyxl.load_workbook(out / "A" / "sheet.xlsx")["meta"]
-    assert meta["B1"].value == run_id and meta.sheet_state == "hidden"
+        drafts = {x.folder: x.draft_sha256 for x in run.sheets}
+    for folder, draft in drafts.items():
+        meta = openpyxl.load_workbook(out / folder / "sheet.xlsx")["meta"]
+        assert meta["B1"].value == draft and meta.sheet_state == "hidden"
+    assert len(set(drafts.values())) == len(DRAFTS)
+    # Recording reads the sheets and never rewrites them (a resumed run relies on that).
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/sheet.*")} == written
 
 
 def test_agreement_on_a_hand_made_case(recorded) -> None:
@@ -298,21 +305,45 @@ def test_each_invalid_edit_rejects_the_whole_sheet(recorded, case: str) -> None:
     assert counts(engine) == (0, 0)
 
 
+def _rereview(out: Path, region: Path, folder: str, **scores) -> None:
+    """What a later run leaves when the school's draft changed."""
+    sheet = SchoolSheet.model_validate_json((out / folder / "sheet.json").read_text("utf-8"))
+    sheet.scores |= scores
+    (out / folder / "sheet.json").write_text(sheet.model_dump_json(), encoding="utf-8")
+    write_sheet_xlsx(sheet, out / folder / "sheet.xlsx", region / folder)
+
+
 def test_a_sheet_from_another_run_is_rejected(recorded) -> None:
     engine, region, out, first_run = recorded
     old = edit(out / "A" / "sheet.xlsx", {("Экспертный лист", "E7"): 1}, save_as=out / "old-A.xlsx")
+    _rereview(out, region, "A", K1=3)
     second_run = record_run(engine, region, out, REPORT)
     result = import_sheet(engine, old, "Иванова")
-    assert result.status == "rejected" and first_run in result.rejections[0].reason
+    assert result.status == "rejected"
+    assert first_run in result.rejections[0].reason and second_run in result.rejections[0].reason
     assert result.rejections[0].cell == "meta!B1"
     assert counts(engine) == (0, 0)
     # Asked for explicitly, it attaches to its own run.
     assert import_sheet(engine, old, "Иванова", run_id=first_run).status == "stored"
     assert import_sheet(engine, old, "Иванова", run_id=second_run).status == "rejected"
-    # A run this database never saw (another installation's sheet).
-    foreign = edit(old, {("meta", "B1"): "feedfacefeedface"}, save_as=out / "foreign.xlsx")
+    # A draft this database never saw (another installation's sheet).
+    foreign = edit(old, {("meta", "B1"): "feedface" * 8}, save_as=out / "foreign.xlsx")
     result = import_sheet(engine, foreign, "Иванова")
     assert result.status == "rejected" and "not in this database" in result.rejections[0].reason
+
+
+def test_a_run_that_reproduces_a_draft_shares_its_corrections(recorded) -> None:
+    engine, region, out, first_run = recorded
+    path = edit(out / "B" / "sheet.xlsx", {("Экспертный лист", "E7"): 2})
+    assert import_sheet(engine, path, "Иванова").run_id == first_run
+    second_run = record_run(engine, region, out, REPORT)  # the same drafts again
+    again = import_sheet(engine, path, "Иванова")
+    assert again.status == "unchanged" and counts(engine) == (1, 1)
+    more = edit(path, {("Экспертный лист", "E8"): 0})
+    assert import_sheet(engine, more, "Петров").run_id == second_run
+    result = agreement(engine)
+    assert result["sheets"] == 1  # B once, with both corrections
+    assert result["criteria"]["K1"]["agree"] == 0 and result["criteria"]["K2"]["agree"] == 0
 
 
 def test_cli_import_and_agreement(recorded, capsys, monkeypatch) -> None:

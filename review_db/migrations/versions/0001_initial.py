@@ -51,8 +51,10 @@ def upgrade() -> None:
         sa.Column("percent", sa.Float(), nullable=True),
         sa.Column("failed", sa.Boolean(), nullable=False),
         sa.Column("doc_type_model", sa.String(128), nullable=False),
+        sa.Column("draft_sha256", sa.String(64), nullable=False),
     )
     op.create_index("ix_sheets_run_id", "sheets", ["run_id"])
+    op.create_index("ix_sheets_draft_sha256", "sheets", ["draft_sha256"])
     op.create_table(
         "documents",
         _id(),
