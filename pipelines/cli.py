@@ -278,7 +278,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from classifiers.doctype_model import split_path, train_model
+    from classifiers.doctype_model import train_model
     from classifiers.registry import promote_if_not_worse
 
     out = Path(args.out)
@@ -286,9 +286,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     _print_json(report) if args.json else print(f"model written to {out}")
     if args.promote:
         # The same rule as `promote`: never a model worse than the one in use.
-        decision = promote_if_not_worse(out.parent, out.name, split_path(args.data, "heldout"))
+        heldout = Path(args.data) / "heldout.jsonl"
+        if not heldout.is_file():
+            print(f"{out.name}: not promoted (no {heldout} to compare on)", file=sys.stderr)
+            return 1
+        decision = promote_if_not_worse(out.parent, out.name, heldout)
         state = "promoted" if decision.promoted else "not promoted"
         print(f"{out.name}: {state} ({decision.reason})", file=sys.stderr)
+        return EXIT_OK if decision.promoted else 1
     return EXIT_OK
 
 

@@ -75,3 +75,25 @@ def test_an_equal_model_is_promoted_and_the_cli_refuses_a_worse_one(
     assert main(["promote", "doctype-same", "--models", str(models), "--data", str(DATA)]) == 0
     assert promoted_name(models) == "doctype-same"
     assert [h["promoted"] for h in history(models)][-2:] == [False, True]
+
+
+def test_train_promote_follows_the_same_rule(registry: Path, tmp_path: Path, capsys) -> None:
+    from pipelines.cli import main
+
+    models = tmp_path / "models"
+    shutil.copytree(registry, models)
+    current = promoted_name(models)
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = read_jsonl(DATA / "train.jsonl")[::40]  # 20 documents: a weak model
+    (data / "train.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    args = ["train", "--data", str(data), "--cv-folds", "0", "--promote"]
+    # Without held-out data there is nothing to compare on: not promoted.
+    assert main([*args, "--out", str(models / "doctype-tiny")]) == 1
+    assert "no " in capsys.readouterr().err and promoted_name(models) == current
+    shutil.copy(DATA / "heldout.jsonl", data / "heldout.jsonl")
+    assert main([*args, "--out", str(models / "doctype-tiny2")]) == 1
+    assert "worse on held-out" in capsys.readouterr().err
+    assert promoted_name(models) == current
