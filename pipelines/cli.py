@@ -163,7 +163,8 @@ def cmd_import_corrections(args: argparse.Namespace) -> int:
         _print_json([r.__dict__ | {"rejections": [str(x) for x in r.rejections]} for r in results])
     for r in results:
         if not args.json:
-            what = {"stored": f"{r.stored} correction(s) stored", "unchanged": "nothing new"}
+            stored = f"{r.stored} correction(s) stored" if r.stored else "signed off, no edits"
+            what = {"stored": stored, "unchanged": "nothing new"}
             print(f"{r.file}: {what.get(r.status, 'rejected')}")
         for rejection in r.rejections:
             print(f"rejected: {rejection}", file=sys.stderr)

@@ -352,14 +352,16 @@ def test_cli_import_and_agreement(recorded, capsys, monkeypatch) -> None:
     _engine, _region, out, _run = recorded
     good = edit(out / "B" / "sheet.xlsx", {("Экспертный лист", "E7"): 2})
     bad = edit(out / "C" / "sheet.xlsx", {("Экспертный лист", "E8"): 5})
-    code = main(["import-corrections", str(good), str(bad), "--expert", "Иванова"])
+    untouched = out / "D" / "sheet.xlsx"
+    code = main(["import-corrections", str(good), str(bad), str(untouched), "--expert", "Иванова"])
     captured = capsys.readouterr()
     assert code == 3  # one sheet rejected: partial
-    assert "1 correction(s) stored" in captured.out
+    assert f"{good}: 1 correction(s) stored" in captured.out
+    assert f"{untouched}: signed off, no edits" in captured.out
     assert f"{bad}: Экспертный лист!E8: score '5' out of range" in captured.err
     assert main(["agreement", "--out", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["sheets"] == 1 and result["criteria"]["K1"]["agree"] == 0
+    assert result["sheets"] == 2 and result["criteria"]["K1"]["agree"] == 1  # B no, D yes
     monkeypatch.delenv("EVIDENCE_REVIEW_DB", raising=False)
     assert main(["agreement"]) == 2  # nothing says where the database is
     assert "no database" in capsys.readouterr().err
