@@ -6,6 +6,7 @@ back as data rather than guessed from free text.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -91,6 +92,7 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
     _items_sheet(wb, sheet, path.parent, export_dir)
     _off_plan_sheet(wb, sheet, path.parent, export_dir)
     _documents_sheet(wb, sheet, path.parent, export_dir)
+    _meta_sheet(wb, sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
 
@@ -227,6 +229,34 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_d
             ws.cell(row=row, column=1, value=e.file)
             ws.cell(row=row, column=2, value=e.stage)
             ws.cell(row=row, column=7, value=e.reason)
+
+
+META_SHEET = "meta"
+
+
+def sheet_digest(sheet: SchoolSheet) -> str:
+    """The draft's fingerprint: the review database keys its drafts by it, so an edited
+    workbook is read against the very draft the expert saw, and the files of a finished
+    review never need rewriting to carry a run's id."""
+    return hashlib.sha256(sheet.model_dump_json().encode()).hexdigest()
+
+
+def _meta_sheet(wb: Workbook, sheet: SchoolSheet) -> None:
+    """Hidden key/value rows naming the draft and school, for `import-corrections`."""
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    for row, (key, value) in enumerate(
+        (
+            ("draft", sheet_digest(sheet)),
+            ("folder", sheet.folder),
+            ("school", sheet.school),
+            ("report_date", sheet.report_date),
+            ("doc_type_model", sheet.doc_type_model),
+        ),
+        start=1,
+    ):
+        ws.cell(row=row, column=1, value=key)
+        ws.cell(row=row, column=2, value=value)
 
 
 def write_summary_xlsx(summary: RegionSummary, path: Path) -> None:

@@ -103,10 +103,13 @@ def cmd_review(args: argparse.Namespace) -> int:
             args.cache_dir,
             dask_address=args.dask_address,
         )
+    run_id = _record_run(args, region)
     if args.json:
-        _print_json(summary.model_dump(mode="json"))
+        _print_json(summary.model_dump(mode="json") | {"run_id": run_id})
     else:
         print(f"reviewed {summary.schools} schools; sheets and summary in {args.out}")
+        if run_id:
+            print(f"run {run_id} recorded in the review database")
         for row in summary.rows:
             print(f"  {row.folder}: K1={row.k1} total={row.total}  {row.comment}")
     if summary.failed:
@@ -116,6 +119,103 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
         return EXIT_PARTIAL
     return EXIT_OK
+
+
+def _record_run(args: argparse.Namespace, region: Path) -> str | None:
+    """The run and its drafts into the review database; a database that cannot be reached
+    costs the run its record, not its sheets."""
+    from review_db.db import open_engine
+    from review_db.runs import record_run
+
+    try:
+        engine = open_engine(args.db, Path(args.out))
+        return record_run(engine, region, Path(args.out), args.report_date, args.settings)
+    except Exception as exc:
+        print(f"evidence-review: run not recorded in the review database: {exc}", file=sys.stderr)
+        return None
+
+
+def _review_engine(db: str | None, out: str | None, sheets: list[str] | None = None) -> Any:
+    """--db, else EVIDENCE_REVIEW_DB, else the review output folder's review.sqlite, else the
+    one beside the first sheet (OUT/<school>/sheet.xlsx -> OUT/review.sqlite). None, with
+    the reason on stderr, when nothing says where the database is."""
+    from review_db.db import DB_FILE, ENV_VAR, NoDatabase, open_engine
+
+    out_dir = Path(out) if out else None
+    if out_dir is None and not db and not os.environ.get(ENV_VAR) and sheets:
+        beside = Path(sheets[0]).resolve().parent.parent / DB_FILE
+        out_dir = beside.parent if beside.is_file() else None
+    try:
+        return open_engine(db, out_dir)
+    except NoDatabase as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_import_corrections(args: argparse.Namespace) -> int:
+    from review_db.corrections import import_sheets
+
+    engine = _review_engine(args.db, args.out, args.sheets)
+    if engine is None:
+        return EXIT_USAGE
+    results = import_sheets(engine, [Path(p) for p in args.sheets], args.expert, args.run)
+    if args.json:
+        _print_json([r.__dict__ | {"rejections": [str(x) for x in r.rejections]} for r in results])
+    for r in results:
+        if not args.json:
+            stored = f"{r.stored} correction(s) stored" if r.stored else "signed off, no edits"
+            what = {"stored": stored, "unchanged": "nothing new"}
+            print(f"{r.file}: {what.get(r.status, 'rejected')}")
+        for rejection in r.rejections:
+            print(f"rejected: {rejection}", file=sys.stderr)
+    return EXIT_PARTIAL if any(r.status == "rejected" for r in results) else EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from review_db.agreement import agreement, format_agreement
+
+    engine = _review_engine(args.db, args.out)
+    if engine is None:
+        return EXIT_USAGE
+    result = agreement(engine, args.region)
+    _print_json(result) if args.json else print(format_agreement(result))
+    return EXIT_OK
+
+
+def cmd_export_labels(args: argparse.Namespace) -> int:
+    from review_db.labels import LABELLED, export_labels
+
+    engine = _review_engine(args.db, args.out_dir)
+    if engine is None:
+        return EXIT_USAGE
+    report = export_labels(engine, Path(args.out), args.labelled or LABELLED, args.region)
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(
+            f"doctypes: {report.doctypes_train} training records "
+            f"({report.doctypes_from_corrections} from corrections, "
+            f"{report.doctypes_replaced} generated ones replaced); matching: "
+            f"{report.matching_cases} schools ({report.matching_from_corrections} from "
+            f"corrections) -> {args.out}"
+        )
+        for line in report.skipped:
+            print(f"skipped: {line}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    from classifiers.registry import promote_if_not_worse
+
+    decision = promote_if_not_worse(
+        args.models, args.name, args.data, force=args.force, note=args.note
+    )
+    if args.json:
+        _print_json(decision.__dict__)
+    else:
+        state = "promoted" if decision.promoted else "not promoted"
+        print(f"{decision.candidate}: {state} ({decision.reason})")
+    return EXIT_OK if decision.promoted or decision.current == decision.candidate else 1
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -179,13 +279,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from classifiers.doctype_model import promote, train_model
+    from classifiers.doctype_model import train_model
+    from classifiers.registry import promote_if_not_worse
 
     out = Path(args.out)
     report = train_model(Path(args.data), out, cv_folds=args.cv_folds)
-    if args.promote:
-        promote(out.parent, out.name)
     _print_json(report) if args.json else print(f"model written to {out}")
+    if args.promote:
+        # The same rule as `promote`: never a model worse than the one in use.
+        heldout = Path(args.data) / "heldout.jsonl"
+        if not heldout.is_file():
+            print(f"{out.name}: not promoted (no {heldout} to compare on)", file=sys.stderr)
+            return 1
+        decision = promote_if_not_worse(out.parent, out.name, heldout)
+        state = "promoted" if decision.promoted else "not promoted"
+        print(f"{out.name}: {state} ({decision.reason})", file=sys.stderr)
+        return EXIT_OK if decision.promoted else 1
     return EXIT_OK
 
 
@@ -242,6 +351,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _db_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, metavar="URL", help="SQLAlchemy URL of the database")
+    p.add_argument(
+        "--out", default=None, help="the review's output folder (its review.sqlite)"
+    )
+    p.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evidence-review",
@@ -273,7 +390,52 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar (it is shown only on a terminal and never with --json)",
     )
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="review database (default: EVIDENCE_REVIEW_DB, else OUT/review.sqlite)",
+    )
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser(
+        "import-corrections", help="store the experts' edits of sheet.xlsx files as corrections"
+    )
+    p.add_argument("sheets", nargs="+", metavar="SHEET.xlsx")
+    p.add_argument("--expert", required=True, help="who corrected the sheets")
+    p.add_argument("--run", default=None, help="the run the sheets must come from "
+                   "(default: the latest run that reviewed each school)")
+    _db_options(p)
+    p.set_defaults(func=cmd_import_corrections)
+
+    p = sub.add_parser("agreement", help="agreement of the drafts with the experts' sheets")
+    p.add_argument("--region", default=None, help="only this region (its export folder's name)")
+    _db_options(p)
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser(
+        "export-labels", help="corrections merged with data/labelled/ as training data"
+    )
+    p.add_argument("--out", required=True, help="folder for doctypes/ and matching/")
+    p.add_argument("--labelled", type=Path, default=None, help="default: data/labelled")
+    p.add_argument("--region", default=None)
+    p.add_argument("--db", default=None, metavar="URL")
+    p.add_argument("--review-out", dest="out_dir", default=None, metavar="OUT",
+                   help="the review's output folder holding review.sqlite")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_export_labels)
+
+    p = sub.add_parser(
+        "promote", help="point models/PROMOTED at a model if it is not worse on held-out data"
+    )
+    p.add_argument("name", help="model folder name in the registry, e.g. doctype-v2")
+    p.add_argument("--models", type=Path, default=Path("models"))
+    p.add_argument("--data", type=Path, default=Path("data/labelled/doctypes"),
+                   help="folder with heldout.jsonl, or a .jsonl file")
+    p.add_argument("--force", action="store_true", help="promote even if worse (recorded)")
+    p.add_argument("--note", default="", help="why, for the registry log when forced")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_promote)
 
     p = sub.add_parser("serve", help="run reviews on the schedule of a deadlines calendar")
     p.add_argument("--region", required=True, help="region export folder")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_REPORT_DATE = date(2022, 6, 1)
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +21,13 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def sample_review(prefect_harness, tmp_path_factory) -> Path:
+    """One review of the bundled sample for the tests that only read or copy its output."""
+    from pipelines.review import review_region
+
+    out = tmp_path_factory.mktemp("sample-review")
+    review_region(SAMPLE, out, SAMPLE_REPORT_DATE)
+    return out
