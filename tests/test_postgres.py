@@ -61,7 +61,7 @@ def test_migration_and_an_import_round_trip_on_postgresql(
     run_id = record_run(engine, region, out, REPORT)
     good = edit(
         out / "A" / "sheet.xlsx",
-        {("Экспертный лист", "E7"): 1, ("Мероприятия", "G4"): "Справка.docx; Приказ.pdf"},
+        {("Экспертный лист", "E7"): 1, ("Мероприятия", "F4"): "Справка.docx; Приказ.pdf"},
     )
     assert import_sheet(engine, good, "Иванова").stored == 2
     assert import_sheet(engine, good, "Иванова").status == "unchanged"

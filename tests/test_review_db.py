@@ -190,7 +190,7 @@ def test_agreement_on_a_hand_made_case(recorded) -> None:
             ("Экспертный лист", f"E{K['K1']}"): 1,
             ("Экспертный лист", f"E{K['K4']}"): "1",
             ("Документы", "H3"): "protocol",  # Приказ.pdf is row 3 (after the АРП)
-            ("Мероприятия", "G4"): "Справка.docx",  # item 3 is confirmed by the note
+            ("Мероприятия", "F4"): "Справка.docx",  # item 3 is confirmed by the note
         },
     )
     c = edit(out / "C" / "sheet.xlsx", {("Экспертный лист", f"E{K['K2']}"): 1})
@@ -268,7 +268,7 @@ INVALID = {
     "score out of range": ({("Экспертный лист", f"E{8}"): 2}, "Экспертный лист!E8", "out of range"),
     "K1 not a score": ({("Экспертный лист", "E7"): "4"}, "Экспертный лист!E7", "out of range"),
     "unknown item number": (
-        {("Мероприятия", "A3"): "99", ("Мероприятия", "I3"): "нет протокола"},
+        {("Мероприятия", "A3"): "99", ("Мероприятия", "H3"): "нет протокола"},
         "Мероприятия!A3",
         "item number '99' does not exist",
     ),
@@ -278,8 +278,8 @@ INVALID = {
         "42 do not exist",
     ),
     "document not in the run": (
-        {("Мероприятия", "G2"): "Приказ.pdf; чужой.pdf"},
-        "Мероприятия!G2",
+        {("Мероприятия", "F2"): "Приказ.pdf; чужой.pdf"},
+        "Мероприятия!F2",
         "'чужой.pdf' is not in the run",
     ),
     "renamed document row": (
@@ -288,7 +288,7 @@ INVALID = {
         "'другой.pdf' is not in the run",
     ),
     "unknown document type": ({("Документы", "H3"): "letter"}, "Документы!H3", "not one of"),
-    "unknown status": ({("Мероприятия", "H2"): "почти"}, "Мероприятия!H2", "drop-down"),
+    "unknown status": ({("Мероприятия", "G2"): "почти"}, "Мероприятия!G2", "drop-down"),
 }
 
 
