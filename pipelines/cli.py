@@ -102,6 +102,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             args.settings,
             args.cache_dir,
             dask_address=args.dask_address,
+            workers=args.workers,
         )
     if args.json:
         _print_json(summary.model_dump(mode="json"))
@@ -269,8 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-address",
         default=None,
         metavar="tcp://HOST:PORT",
-        help="extract files on this running Dask cluster (needs prefect-dask; its workers "
-        "need PREFECT_API_URL of a shared Prefect server and the same paths)",
+        help="review the schools on this running Dask cluster (needs prefect-dask; its "
+        "workers need PREFECT_API_URL of a shared Prefect server and the same paths)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="schools reviewed in parallel, one process each (default: every core; "
+        "1 runs everything in this process)",
     )
     p.add_argument(
         "--no-progress",
