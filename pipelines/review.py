@@ -21,7 +21,13 @@ from prefect.settings import (
 )
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from classifiers.doctype_model import DocTypeClassifier, load_classifier
+from classifiers.doctype_model import (
+    MODEL_FILE,
+    MODELS_DIR,
+    DocTypeClassifier,
+    load_classifier,
+    promoted_name,
+)
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
@@ -105,9 +111,21 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
     parts = [
         report_date.isoformat(),
         load_settings(settings_path).model_dump_json(),
-        document_classifier().name,
+        _model_version(),
     ] + [code_version(p) for p in ("extractors", "classifiers", "expert_sheet", "pipelines")]
     return "\0".join(parts)
+
+
+def _model_version() -> str:
+    """The promoted document-type model's name and a hash of its file, without loading it:
+    the flow's process never classifies, so it need not spend seconds unpickling the model."""
+    name = promoted_name(MODELS_DIR)
+    if name is None:
+        return "rules"
+    model_file = MODELS_DIR / name / MODEL_FILE
+    if not model_file.is_file():
+        return f"{name}:missing"
+    return f"{name}:{sha256_of(model_file)[:16]}"
 
 
 def review_key(folder: Path, fingerprint: str) -> str:
