@@ -37,16 +37,40 @@ def test_worker_processes_give_the_single_process_result(prefect_harness, tmp_pa
 
 
 def _sheet(path: Path) -> dict:
-    """The sheet, with the words listed in each match reason as a set: the matcher lists
-    equally weighted shared words in set order, which differs between Python processes
+    """The sheet, with the words quoted in each match reason counted, not listed: the matcher
+    picks equally weighted shared words in set order, which differs between Python processes
     (string hashing is seeded per process), so two single-process runs differ there too."""
     sheet = json.loads(path.read_text("utf-8"))
     for doc in sheet["documents"]:
         doc["match_reasons"] = {
-            item: sorted(",".join(sorted(part.split(", "))) for part in reason.split("; "))
+            item: [
+                f"{part.rsplit(': ', 1)[0]}: {len(part.split(', '))} words"
+                if part.startswith("совпадают слова")
+                else part
+                for part in reason.split("; ")
+            ]
             for item, reason in doc["match_reasons"].items()
         }
     return sheet
+
+
+def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_path: Path) -> None:
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    shutil.copytree(SAMPLE / "school_04_polyanskaya", region / "school_04_polyanskaya")
+    cache = tmp_path / "cache"
+    review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    n_files = sum(1 for p in region.rglob("*") if p.is_file())
+    assert len(before) == n_files  # one stored extraction per file, keyed by its content
+    changed = next((region / "school_04_polyanskaya").glob("Договор*"))
+    changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
+    review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    # The changed file was read again (a new entry); no other entry was written again.
+    assert len(after) == n_files + 1
+    assert {k: after[k] for k in before} == before
 
 
 def test_default_runner_uses_every_core() -> None:

@@ -122,7 +122,7 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
     # workers, six left too narrow a window between "one finished" and "all finished" for
     # the poll below on a loaded machine.
     for folder in sorted(region.iterdir()):
-        shutil.copytree(folder, region / f"{folder.name}_copy")
+        shutil.copytree(folder, region / f"copy_{folder.name}")
     schools = sorted(p.name for p in region.iterdir())
     out = tmp_path / "out"
     cmd = [
@@ -183,9 +183,9 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         assert after[name] == written, name
     assert f"{len(done_before)} school(s) finished by an earlier run" in rerun.stderr
     for name in set(schools) - set(done_before):
-        assert f"review-school-{name}" in rerun.stderr
+        assert f"'review-school-{name}'" in rerun.stderr
     for name in done_before:
-        assert f"review-school-{name}" not in rerun.stderr
+        assert f"'review-school-{name}'" not in rerun.stderr
 
 
 def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:
