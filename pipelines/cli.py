@@ -71,6 +71,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
     # when the analytics endpoint cannot be reached.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect gives its temporary server 20 s to start; a busy machine needs longer (seen in
+    # the test suite under load), and the batch would otherwise fail before its first school.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from extractors.archive import prepare_input
     from pipelines.review import RegionError, review_region, school_folders
 
