@@ -126,12 +126,15 @@ def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, i
     sys.path.insert(0, str(ROOT))
     from data.generate_sample import generate
 
-    raw, region = work / f"raw-{n}", work / f"region-{n}"
-    generate(raw, work / f"truth-{n}", n_schools=2 * n, seed=seed, start=6)
+    raw, donors, region = work / f"raw-{n}", work / f"donors-{n}", work / f"region-{n}"
+    # Two calls: one call runs out of distinct school names before 600 schools.
+    generate(raw, work / f"truth-{n}", n_schools=n, seed=seed, start=6)
+    generate(donors, work / f"truth-donors-{n}", n_schools=n, seed=seed + 1, start=6 + n)
     schools = sorted(p for p in raw.iterdir() if p.is_dir())
+    givers = sorted(p for p in donors.iterdir() if p.is_dir())
     rng = random.Random(seed)
     scans = 0
-    for i, (school, donor) in enumerate(zip(schools[:n], schools[n:], strict=True)):
+    for i, (school, donor) in enumerate(zip(schools, givers, strict=True)):
         target = region / school.name
         shutil.copytree(school, target)
         for path in sorted(donor.iterdir()):
@@ -145,6 +148,7 @@ def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, i
                     scans += 1
                     break
     shutil.rmtree(raw)
+    shutil.rmtree(donors)
     return region, scans
 
 
