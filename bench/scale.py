@@ -3,12 +3,18 @@
     .venv/bin/python bench/scale.py                  # N = 20, 100, 300 (long)
     .venv/bin/python bench/scale.py --sizes 20,100
 
-Per N it prints: the wall time of the first review, documents per second, the peak memory of
-the process that runs the flow, and the wall time of a second run after 5% of the files were
-changed (the changed schools are reviewed again, reading only their changed files; the rest
-are taken from the first run). Each review runs in a fresh Python process so that peak memory
-is per run; the temporary Prefect API server it starts is a separate process, and its start-up
-(~10-15 s) is not in the figures.
+The region: the sample generator's schools, each given the confirming documents of another
+generated school as extra uploads (so about 15 files each, every one distinct), and every
+`--scan-every`-th school one of its PDFs replaced by a photographed scan (a JPEG read by OCR).
+
+Per N it prints: the wall time of the first review, documents per second, CPU seconds per
+document (the flow's process and its workers, tesseract included; the Prefect server not),
+peak memory of the review's whole process tree (flow process, workers, Prefect server,
+tesseract), and the wall time of a second run after 5% of the files were changed. Each
+review runs in a fresh Python process; the temporary Prefect API server it starts is warmed
+up first and its start-up (~10-20 s) is not in the figures. Then, once: OCR seconds per page
+on one core (tesseract on the region's scans, one at a time), and Prefect's own cost per
+task and per subflow, measured with tasks and subflows that do nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,42 +32,124 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+_ARP_WORDS = ("арп", "антирисков", "программа")
+
+_CHILD = r"""
+import json, os, resource, sys, threading, time
+from datetime import date
+from pathlib import Path
+os.environ.setdefault('PREFECT_SERVER_ANALYTICS_ENABLED', 'false')
+import psutil
+from prefect import flow
+from pipelines.review import review_region
+
+@flow
+def _warm():
+    return 1
+
+_warm()  # starts the temporary API server outside the timed part
+me, peak, stop = psutil.Process(), [0], threading.Event()
+
+def _watch():
+    while not stop.is_set():
+        total = 0
+        for p in [me, *me.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        peak[0] = max(peak[0], total)
+        time.sleep(0.25)
+
+threading.Thread(target=_watch, daemon=True).start()
+def _cpu():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+c0, t0 = _cpu(), time.perf_counter()
+s = review_region(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))
+dt = time.perf_counter() - t0
+stop.set()
+# The server is a child too, but still running: RUSAGE_CHILDREN counts only the reaped
+# workers and tools, so the server's CPU is not in cpu_s.
+print(json.dumps({'seconds': dt, 'cpu_s': _cpu() - c0, 'peak_mb': round(peak[0] / 2**20),
+                  'failed': len(s.failed)}))
+"""
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
 
 
 def _timed_review(region: Path, out: Path) -> dict:
-    code = (
-        "import os, sys, time, json, resource\n"
-        "from datetime import date\n"
-        "os.environ.setdefault('PREFECT_SERVER_ANALYTICS_ENABLED', 'false')\n"
-        "from pipelines.review import review_region\n"
-        "from prefect import flow\n"
-        "@flow\n"
-        "def _warm():\n"
-        "    return 1\n"
-        "_warm()  # starts the temporary API server outside the timed part\n"
-        "t0 = time.perf_counter()\n"
-        "s = review_region(__import__('pathlib').Path(sys.argv[1]),"
-        " __import__('pathlib').Path(sys.argv[2]), date(2022, 6, 1))\n"
-        "dt = time.perf_counter() - t0\n"
-        "kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps({'seconds': dt, 'peak_mb': round(kb / 1024, 1),"
-        " 'failed': len(s.failed)}))\n"
-    )
     run = subprocess.run(
-        [sys.executable, "-c", code, str(region), str(out)],
+        [sys.executable, "-c", _CHILD, str(region), str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={
-            **os.environ,
-            "PREFECT_LOGGING_LEVEL": "WARNING",
-            "PREFECT_HOME": str(out.parent / "prefect-home"),
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-        },
+        env=_env(out.parent / "prefect-home"),
     )
     if run.returncode != 0:
         sys.exit(f"review failed:\n{run.stderr[-3000:]}")
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _is_arp(path: Path) -> bool:
+    return any(w in path.name.lower() for w in _ARP_WORDS)
+
+
+def _scan(pdf: Path, rng: random.Random) -> Path | None:
+    """The PDF's first page as a phone photo of a paper copy: grey, slightly turned, JPEG.
+    None when the PDF cannot be rendered."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(pdf))
+        image = doc[0].render(scale=200 / 72).to_pil().convert("L")
+        doc.close()
+    except (pdfium.PdfiumError, IndexError):
+        return None
+    image = image.rotate(rng.uniform(-1.5, 1.5), expand=True, fillcolor=235)
+    target = pdf.with_name(f"Скан {pdf.stem}.jpg")
+    image.save(target, quality=80)
+    pdf.unlink()
+    return target
+
+
+def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, int]:
+    """N schools of about 15 distinct files each, some scanned; returns (region, scans)."""
+    sys.path.insert(0, str(ROOT))
+    from data.generate_sample import generate
+
+    raw, donors, region = work / f"raw-{n}", work / f"donors-{n}", work / f"region-{n}"
+    # Two calls: one call runs out of distinct school names before 600 schools.
+    generate(raw, work / f"truth-{n}", n_schools=n, seed=seed, start=6)
+    generate(donors, work / f"truth-donors-{n}", n_schools=n, seed=seed + 1, start=6 + n)
+    schools = sorted(p for p in raw.iterdir() if p.is_dir())
+    givers = sorted(p for p in donors.iterdir() if p.is_dir())
+    rng = random.Random(seed)
+    scans = 0
+    for i, (school, donor) in enumerate(zip(schools, givers, strict=True)):
+        target = region / school.name
+        shutil.copytree(school, target)
+        for path in sorted(donor.iterdir()):
+            if path.is_file() and not _is_arp(path):
+                shutil.copyfile(path, target / f"доп {path.name}")
+        if i % scan_every == 0:
+            pdfs = sorted(p for p in target.iterdir() if p.suffix == ".pdf" and not _is_arp(p))
+            rng.shuffle(pdfs)
+            for pdf in pdfs:  # the generator also writes damaged PDFs on purpose
+                if _scan(pdf, rng):
+                    scans += 1
+                    break
+    shutil.rmtree(raw)
+    shutil.rmtree(donors)
+    return region, scans
 
 
 def change_files(region: Path, share: float, seed: int) -> list[Path]:
@@ -71,64 +160,135 @@ def change_files(region: Path, share: float, seed: int) -> list[Path]:
         if zipfile.is_zipfile(path):  # DOCX / XLSX: one more harmless member
             with zipfile.ZipFile(path, "a") as zf:
                 zf.writestr(f"customXml/bench-change-{n}.txt", "re-uploaded")
-        else:  # PDF, text, images: trailing bytes are ignored by readers
+        else:  # PDF, JPEG, text: trailing bytes are ignored by readers
             with path.open("ab") as fh:
                 fh.write(b"\n% re-uploaded\n")
     return picked
 
 
-def bench(n: int, work: Path, seed: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from data.generate_sample import generate
-
-    region, out = work / f"region-{n}", work / f"out-{n}"
+def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
     t0 = time.perf_counter()
-    generate(region, work / f"truth-{n}", n_schools=n, seed=seed, start=6)
+    region, scans = make_region(n, work, seed, scan_every)
     gen_seconds = time.perf_counter() - t0
+    out = work / f"out-{n}"
     files = sum(1 for p in region.rglob("*") if p.is_file())
     first = _timed_review(region, out)
     changed = change_files(region, 0.05, seed)
     second = _timed_review(region, out)
+    touched = len({p.parent for p in changed})
     return {
         "schools": n,
         "files": files,
+        "scans": scans,
         "generate_s": round(gen_seconds, 1),
         "first_s": round(first["seconds"], 1),
         "docs_per_s": round(files / first["seconds"], 2),
+        "cpu_ms_per_doc": round(1000 * first["cpu_s"] / files),
         "peak_mb": first["peak_mb"],
         "changed_files": len(changed),
+        "touched_schools": touched,
         "second_s": round(second["seconds"], 1),
+        "second_share": round(second["seconds"] / first["seconds"], 3),
         "failed": first["failed"],
     }
+
+
+def ocr_seconds_per_page(region: Path, limit: int = 8) -> dict:
+    """Tesseract on the region's scans one at a time: wall seconds per page on one core."""
+    from extractors.extract import extract
+
+    scans = sorted(region.rglob("*.jpg"))[:limit]
+    t0 = time.perf_counter()
+    pages = sum(extract(p).n_pages for p in scans)
+    seconds = time.perf_counter() - t0
+    return {"pages": pages, "s_per_page": round(seconds / pages, 2) if pages else None}
+
+
+_OVERHEAD = r"""
+import os, time
+os.environ.setdefault('PREFECT_SERVER_ANALYTICS_ENABLED', 'false')
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+@task(cache_policy=NO_CACHE)
+def nothing(x):
+    return x
+
+@flow
+def empty(x):
+    return x
+
+@flow
+def measure(n):
+    t = time.perf_counter()
+    for i in range(n):
+        nothing(i)
+    per_task = (time.perf_counter() - t) / n
+    t = time.perf_counter()
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        for i in range(n // 10):
+            empty(i)
+    per_flow = (time.perf_counter() - t) / (n // 10)
+    return {'task_ms': round(per_task * 1000, 1), 'subflow_ms': round(per_flow * 1000, 1)}
+
+measure(10)  # the first runs pay for imports and the first API calls
+print(__import__('json').dumps(measure(200)))
+"""
+
+
+def prefect_overhead(work: Path) -> dict:
+    run = subprocess.run(
+        [sys.executable, "-c", _OVERHEAD],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_env(work / "prefect-home-overhead"),
+    )
+    if run.returncode != 0:
+        sys.exit(f"overhead measurement failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="20,100,300", help="comma-separated numbers of schools")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scan-every", type=int, default=3, help="one scan in every K-th school")
     ap.add_argument("--work", type=Path, default=None, help="folder for regions (default: temp)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="evidence-bench-"))
-    print(f"cpus: {os.cpu_count()}; work folder: {work}", file=sys.stderr)
-    header = (
-        f"{'N':>5} {'files':>6} {'wall s':>8} {'docs/s':>7} {'peak MB':>8} "
-        f"{'changed':>8} {'2nd run s':>9}"
-    )
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"cpus: {os.cpu_count()}; load: {os.getloadavg()[0]:.1f}; work: {work}", file=sys.stderr)
+    cols = [
+        ("schools", "N"),
+        ("files", "files"),
+        ("scans", "scans"),
+        ("first_s", "wall s"),
+        ("docs_per_s", "docs/s"),
+        ("cpu_ms_per_doc", "cpu ms/doc"),
+        ("peak_mb", "peak MB"),
+        ("changed_files", "changed"),
+        ("touched_schools", "schools hit"),
+        ("second_s", "2nd run s"),
+        ("second_share", "2nd/1st"),
+    ]
     if not args.json:
-        print(header)
+        print(" ".join(f"{title:>11}" for _, title in cols))
     for n in sizes:
-        row = bench(n, work, args.seed)
+        row = bench(n, work, args.seed, args.scan_every)
+        row["load_after"] = round(os.getloadavg()[0], 1)
         if args.json:
-            print(json.dumps(row))
+            print(json.dumps(row), flush=True)
         else:
-            print(
-                f"{row['schools']:>5} {row['files']:>6} {row['first_s']:>8} "
-                f"{row['docs_per_s']:>7} {row['peak_mb']:>8} {row['changed_files']:>8} "
-                f"{row['second_s']:>9}",
-                flush=True,
-            )
+            print(" ".join(f"{row[key]!s:>11}" for key, _ in cols), flush=True)
+    extra = {
+        "ocr": ocr_seconds_per_page(work / f"region-{sizes[0]}"),
+        "prefect": prefect_overhead(work),
+    }
+    print(json.dumps(extra), flush=True)
     return 0
 
 

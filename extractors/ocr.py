@@ -23,6 +23,7 @@ from extractors.grid import GridTable, Seg, find_tables
 from extractors.model import Block, Cell, Table
 from extractors.normalize import normalize_cell, normalize_text
 from extractors.settings import ExtractSettings
+from extractors.slots import tool_slot, with_retries
 
 
 class OcrUnavailable(Exception):
@@ -62,7 +63,24 @@ def _env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def _run(args: list[str], data: bytes, timeout: float) -> str:
+class _Crashed(OcrFailed):
+    """tesseract exited with an error: worth one more try (it crashes under memory pressure)."""
+
+
+def _run(
+    args: list[str], data: bytes, timeout: float, parallel: int = 0, retry: bool = True
+) -> str:
+    """tesseract on one image, in one of `parallel` machine-wide slots (0: one per core),
+    tried again with a growing pause when it crashes; a timeout or a missing tool is final."""
+
+    def once() -> str:
+        with tool_slot("tesseract", parallel or os.cpu_count() or 1):
+            return _run_once(args, data, timeout)
+
+    return with_retries(once, _Crashed, delays=(0.5, 2.0) if retry else ())
+
+
+def _run_once(args: list[str], data: bytes, timeout: float) -> str:
     try:
         proc = subprocess.run(
             args, input=data, capture_output=True, timeout=timeout, env=_env(), check=False
@@ -78,7 +96,7 @@ def _run(args: list[str], data: bytes, timeout: float) -> str:
         message = err[-1] if err else f"exit code {proc.returncode}"
         if "Failed loading language" in proc.stderr.decode("utf-8", "replace"):
             raise OcrUnavailable(f"tesseract language model missing: {message}")
-        raise OcrFailed(f"tesseract failed: {message}")
+        raise _Crashed(f"tesseract failed: {message}")
     return proc.stdout.decode("utf-8", "replace")
 
 
@@ -94,7 +112,7 @@ def tesseract_words(
     args = [settings.tesseract, "stdin", "stdout", "-l", settings.ocr_lang, "--psm", "3"]
     # The resolution we know, so tesseract does not guess it from glyph sizes.
     args += ["--dpi", str(round(dpi)), "tsv"]
-    tsv = _run(args, _png(image), timeout)
+    tsv = _run(args, _png(image), timeout, settings.ocr_max_parallel)
     words: list[Word] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
@@ -115,7 +133,8 @@ def detect_rotation(image: Image.Image, settings: ExtractSettings, timeout: floa
     """Degrees to rotate the image clockwise so its text stands upright (0 when unsure)."""
     args = [settings.tesseract, "stdin", "stdout", "--psm", "0", "-l", "osd"]
     try:
-        out = _run(args, _png(image), timeout)
+        # Orientation detection fails on pages with little text: expected, not retried.
+        out = _run(args, _png(image), timeout, settings.ocr_max_parallel, retry=False)
     except OcrFailed:  # too little text to tell
         return 0
     match = re.search(r"Rotate:\s*(\d+)", out)

@@ -25,10 +25,15 @@ from pathlib import Path
 from extractors.detect import has_ole_macros
 from extractors.model import Document
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+from extractors.slots import tool_slot, with_retries
 
 
 class ConversionFailed(Exception):
     """LibreOffice is missing, timed out, or could not read the file."""
+
+
+class _Unreadable(ConversionFailed):
+    """LibreOffice ran and produced nothing: a damaged file, or a failed start."""
 
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -112,13 +117,23 @@ def converted(
             cmd.append(f"--infilter={_INFILTER[fmt]}")
         cmd += ["--convert-to", target, "--outdir", str(tmp / "out"), str(source)]
         env = {**os.environ, "HOME": str(tmp), "SAL_USE_VCLPLUGIN": "svp"}
-        code, output = _run(cmd, env, timeout)
         result = tmp / "out" / f"input.{target.split(':', 1)[0]}"
-        if code != 0 or not result.exists() or result.stat().st_size == 0:
-            last = output.strip().splitlines()[-1:] or [f"exit code {code}"]
-            raise ConversionFailed(
-                f"LibreOffice could not read the {fmt.upper()} file (damaged?): {last[0][:150]}"
-            )
+
+        def once() -> None:
+            # One of `convert_max_parallel` LibreOffice slots on this machine, across every
+            # worker process of the review.
+            with tool_slot("soffice", settings.convert_max_parallel):
+                code, output = _run(cmd, env, timeout)
+            if code != 0 or not result.exists() or result.stat().st_size == 0:
+                last = output.strip().splitlines()[-1:] or [f"exit code {code}"]
+                raise _Unreadable(
+                    f"LibreOffice could not read the {fmt.upper()} file (damaged?): "
+                    f"{last[0][:150]}"
+                )
+
+        # LibreOffice sometimes fails to start under load; a damaged file fails every time,
+        # so one more try after a pause is enough. A timeout or a missing soffice is final.
+        with_retries(once, _Unreadable, delays=(1.0,))
         yield result
 
 

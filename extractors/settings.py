@@ -48,11 +48,16 @@ class ExtractSettings(BaseModel):
     ocr_min_word_conf: float = Field(default=30.0, ge=0, le=100)
     # Pixels per image before decoding is refused (a decompression bomb in a PNG/TIFF).
     max_image_pixels: int = Field(default=120_000_000, gt=0)
+    # Tesseract processes at once on this machine, across all the review's worker processes
+    # (extractors.slots); 0: one per core, as each is single-threaded.
+    ocr_max_parallel: int = Field(default=0, ge=0)
     # The longer side of an image given to tesseract; phone photos are downscaled to it.
     ocr_max_side_px: int = Field(default=4200, gt=500)
 
     # LibreOffice conversion of DOC, RTF, ODT.
     convert_timeout_s: float = Field(default=120.0, gt=0)
+    # LibreOffice processes at once on this machine (each takes ~200-300 MB and a core).
+    convert_max_parallel: int = Field(default=1, ge=1)
     soffice: str = "soffice"
     tesseract: str = "tesseract"
 

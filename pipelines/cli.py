@@ -71,6 +71,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
     # when the analytics endpoint cannot be reached.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect gives its temporary server 20 s to start; a busy machine needs longer (seen in
+    # the test suite under load), and the batch would otherwise fail before its first school.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from extractors.archive import prepare_input
     from pipelines.review import RegionError, review_region, school_folders
 
@@ -102,6 +105,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             args.settings,
             args.cache_dir,
             dask_address=args.dask_address,
+            workers=args.workers,
         )
     run_id = _record_run(args, region)
     if args.json:
@@ -382,8 +386,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-address",
         default=None,
         metavar="tcp://HOST:PORT",
-        help="extract files on this running Dask cluster (needs prefect-dask; its workers "
-        "need PREFECT_API_URL of a shared Prefect server and the same paths)",
+        help="review the schools on this running Dask cluster (needs prefect-dask; its "
+        "workers need PREFECT_API_URL of a shared Prefect server and the same paths)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="schools reviewed in parallel, one process each (default: every core; "
+        "1 runs everything in this process)",
     )
     p.add_argument(
         "--no-progress",

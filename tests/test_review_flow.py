@@ -180,13 +180,14 @@ def test_rerun_reads_only_changed_files(prefect_harness, tmp_path: Path, monkeyp
         return real(path, root=root)
 
     monkeypatch.setattr(review, "extract", counting)
-    review.review_region(region, tmp_path / "out", REPORT)
+    # workers=1: the counting patch lives in this process, not in worker processes.
+    review.review_region(region, tmp_path / "out", REPORT, workers=1)
     first = len(calls)
     assert first == sum(1 for p in region.rglob("*") if p.is_file())
     calls.clear()
     changed = next((region / "school_04_polyanskaya").glob("Договор*"))
     changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
-    review.review_region(region, tmp_path / "out", REPORT)
+    review.review_region(region, tmp_path / "out", REPORT, workers=1)
     assert calls == [changed.name]
 
 

@@ -42,9 +42,9 @@ def test_failing_school_is_marked_and_the_run_is_partial(
 
     monkeypatch.setattr(review.stages, "review_school", scoring)
     out = tmp_path / "out"
-    code = cli.main(
-        ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
-    )
+    # --workers 1 keeps the schools in this process, where the patched stage is.
+    args = ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
+    code = cli.main([*args, "--workers", "1"])
     assert code == cli.EXIT_PARTIAL == 3
     assert "partial: 1 school(s) failed: school_04_polyanskaya" in capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -68,9 +68,7 @@ def test_failing_school_is_marked_and_the_run_is_partial(
         return real_flow(folder, *args, **kwargs)
 
     monkeypatch.setattr(review, "review_school", counting)
-    code = cli.main(
-        ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
-    )
+    code = cli.main([*args, "--workers", "1"])
     assert code == cli.EXIT_OK
     assert reviewed == ["school_04_polyanskaya"]
 
@@ -82,7 +80,7 @@ def test_finished_schools_are_reused_until_an_input_changes(
 
     region = _copy_region(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
     out = tmp_path / "out"
-    first = review.review_region(region, out, REPORT)
+    first = review.review_region(region, out, REPORT)  # on worker processes
     calls: list[str] = []
     real = review.extract
 
@@ -94,7 +92,7 @@ def test_finished_schools_are_reused_until_an_input_changes(
     progress: list[tuple[str, int]] = []
     review.set_progress(lambda kind, n: progress.append((kind, n)))
     try:
-        again = review.review_region(region, out, REPORT)
+        again = review.review_region(region, out, REPORT, workers=1)
     finally:
         review.set_progress(None)
     assert calls == []
@@ -104,7 +102,7 @@ def test_finished_schools_are_reused_until_an_input_changes(
     assert sum(n for kind, n in progress if kind == "school") == 2
     assert again.model_dump() == first.model_dump()
     # Another report date is another review: every school is scored again (from the cache).
-    review.review_region(region, out, date(2022, 11, 1))
+    review.review_region(region, out, date(2022, 11, 1), workers=1)
     assert calls == []
     sheet = json.loads((out / "school_01_sosnovskaya" / "sheet.json").read_text("utf-8"))
     assert sheet["report_date"] == "2022-11-01"
@@ -120,6 +118,11 @@ def _finished(out: Path) -> dict[str, int]:
 
 def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> None:
     region = _copy_region(tmp_path / "region")
+    # Twelve schools, the sample's six twice: with schools finishing two at a time on two
+    # workers, six left too narrow a window between "one finished" and "all finished" for
+    # the poll below on a loaded machine.
+    for folder in sorted(region.iterdir()):
+        shutil.copytree(folder, region / f"copy_{folder.name}")
     schools = sorted(p.name for p in region.iterdir())
     out = tmp_path / "out"
     cmd = [
@@ -152,11 +155,11 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240
-        while len(_finished(out)) < 2:
+        deadline = time.monotonic() + 420
+        while not _finished(out):
             assert proc.poll() is None, "the run ended before it could be killed"
             assert time.monotonic() < deadline, "no school finished in time"
-            time.sleep(0.2)
+            time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -164,10 +167,10 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
     done_before = _finished(out)
-    assert 2 <= len(done_before) < len(schools), "the kill came too late to test resuming"
+    assert 1 <= len(done_before) < len(schools), "the kill came too late to test resuming"
     assert not (out / "summary.json").exists()
 
-    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     summary = json.loads(rerun.stdout[rerun.stdout.index("{") :])
     assert sorted(r["folder"] for r in summary["rows"]) == schools
@@ -180,9 +183,9 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         assert after[name] == written, name
     assert f"{len(done_before)} school(s) finished by an earlier run" in rerun.stderr
     for name in set(schools) - set(done_before):
-        assert f"review-school-{name}" in rerun.stderr
+        assert f"'review-school-{name}'" in rerun.stderr
     for name in done_before:
-        assert f"review-school-{name}" not in rerun.stderr
+        assert f"'review-school-{name}'" not in rerun.stderr
 
 
 def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:

@@ -1,0 +1,169 @@
+"""The local multi-core runner and the machine-wide limits on external tools."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors import slots
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+REPORT = date(2022, 6, 1)
+
+
+def test_worker_processes_give_the_single_process_result(prefect_harness, tmp_path: Path) -> None:
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    for name in ("school_01_sosnovskaya", "school_03_kedrovskaya", "school_05_nikolskaya"):
+        shutil.copytree(SAMPLE / name, region / name)
+    single = review.review_region(region, tmp_path / "one", REPORT, workers=1)
+    pooled = review.review_region(region, tmp_path / "two", REPORT, workers=2)
+    assert pooled.model_dump() == single.model_dump()
+    assert single.schools == 3 and not single.failed
+    for name in sorted(p.name for p in region.iterdir()):
+        one = _sheet(tmp_path / "one" / name / "sheet.json")
+        two = _sheet(tmp_path / "two" / name / "sheet.json")
+        assert two == one, name
+
+
+def _sheet(path: Path) -> dict:
+    """The sheet, with the words quoted in each match reason counted, not listed: the matcher
+    picks equally weighted shared words in set order, which differs between Python processes
+    (string hashing is seeded per process), so two single-process runs differ there too."""
+    sheet = json.loads(path.read_text("utf-8"))
+    for doc in sheet["documents"]:
+        doc["match_reasons"] = {
+            item: [
+                f"{part.rsplit(': ', 1)[0]}: {len(part.split(', '))} words"
+                if part.startswith("совпадают слова")
+                else part
+                for part in reason.split("; ")
+            ]
+            for item, reason in doc["match_reasons"].items()
+        }
+    return sheet
+
+
+def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_path: Path) -> None:
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    shutil.copytree(SAMPLE / "school_04_polyanskaya", region / "school_04_polyanskaya")
+    cache = tmp_path / "cache"
+    review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    n_files = sum(1 for p in region.rglob("*") if p.is_file())
+    assert len(before) == n_files  # one stored extraction per file, keyed by its content
+    changed = next((region / "school_04_polyanskaya").glob("Договор*"))
+    changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
+    review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    # The changed file was read again (a new entry); no other entry was written again.
+    assert len(after) == n_files + 1
+    assert {k: after[k] for k in before} == before
+
+
+def test_default_runner_uses_every_core() -> None:
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+    from pipelines.review import task_runner, warm_worker
+
+    runner = task_runner()
+    if (os.cpu_count() or 1) > 1:
+        assert isinstance(runner, ProcessPoolTaskRunner)
+        assert runner._max_workers == os.cpu_count()
+        assert runner._initializer is warm_worker  # models load once per worker process
+    assert isinstance(task_runner(workers=1), ThreadPoolTaskRunner)
+
+
+def _hold(tool: str, limit: int, seconds: float, log: str, slot_dir: str) -> None:
+    os.environ["EVIDENCE_REVIEW_SLOT_DIR"] = slot_dir
+    with slots.tool_slot(tool, limit):
+        with open(log, "a") as fh:
+            fh.write(f"start {time.monotonic()}\n")
+        time.sleep(seconds)
+        with open(log, "a") as fh:
+            fh.write(f"end {time.monotonic()}\n")
+
+
+def _most_at_once(log: Path) -> int:
+    events = sorted(
+        (float(t), 1 if kind == "start" else -1)
+        for kind, t in (line.split() for line in log.read_text().splitlines())
+    )
+    running = most = 0
+    for _, step in events:
+        running += step
+        most = max(most, running)
+    return most
+
+
+def test_tool_slots_limit_concurrency_across_processes(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    ctx = multiprocessing.get_context("spawn")
+    procs = [
+        ctx.Process(target=_hold, args=("tool", 2, 0.6, str(log), str(tmp_path))) for _ in range(5)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert log.read_text().count("end") == 5
+    # Never more than two at once, and the two slots were really used side by side.
+    assert _most_at_once(log) == 2
+
+
+def test_a_killed_holder_frees_its_slot(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_REVIEW_SLOT_DIR", str(tmp_path))
+    ctx = multiprocessing.get_context("spawn")
+    log = tmp_path / "log"
+    holder = ctx.Process(target=_hold, args=("tool", 1, 60, str(log), str(tmp_path)))
+    holder.start()
+    deadline = time.monotonic() + 60
+    while not (log.exists() and "start" in log.read_text()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    with pytest.raises(TimeoutError):
+        with slots.tool_slot("tool", 1, timeout=0.3):
+            pass
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join(timeout=30)
+    with slots.tool_slot("tool", 1, timeout=10) as number:
+        assert number == 0
+
+
+def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) -> None:
+    from extractors import ocr
+
+    monkeypatch.setattr(slots.time, "sleep", lambda _s: None)
+    calls: list[str] = []
+
+    def crash_once(args, data, timeout):
+        calls.append("run")
+        if len(calls) == 1:
+            raise ocr._Crashed("tesseract failed: segfault")
+        return "tsv"
+
+    monkeypatch.setattr(ocr, "_run_once", crash_once)
+    assert ocr._run(["tesseract"], b"", 5) == "tsv"
+    assert len(calls) == 2
+
+    def too_slow(args, data, timeout):
+        calls.append("slow")
+        raise ocr.OcrFailed("OCR took longer than 5 s")
+
+    monkeypatch.setattr(ocr, "_run_once", too_slow)
+    with pytest.raises(ocr.OcrFailed):
+        ocr._run(["tesseract"], b"", 5)
+    assert calls.count("slow") == 1
