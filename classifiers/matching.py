@@ -353,7 +353,7 @@ def pair_features(
             f["shared_weight"] = math.log1p(sum(idf[w] for w in bag & doc_words[di]))
             rows.append([f[name] for name in FEATURES])
             shared = bag & doc_words[di]
-            out.words.append(sorted(shared, key=lambda w: -idf[w])[:8])
+            out.words.append(sorted(shared, key=lambda w: (-idf[w], w))[:8])
             out.dates.append(shown)
             out.doc_index.append(di)
             out.item_index.append(ii)
