@@ -26,12 +26,9 @@ def truths() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def reviewed(prefect_harness, tmp_path_factory) -> Path:
-    from pipelines.review import review_region
-
-    out = tmp_path_factory.mktemp("out")
-    review_region(SAMPLE, out, REPORT)
-    return out
+def reviewed(sample_review: Path) -> Path:
+    # The session's one review of the sample (conftest.py); these tests only read it.
+    return sample_review
 
 
 def test_every_school_has_sheets_and_the_region_a_summary(reviewed: Path) -> None:
