@@ -316,15 +316,19 @@ CUES: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
-class LayoutCues(BaseEstimator, TransformerMixin):
+class FixedFeatures(BaseEstimator, TransformerMixin):
+    """Hand-made features whose columns are known before any data: `fit` learns nothing."""
+
+    def fit(self, X: Any, y: Any = None) -> FixedFeatures:
+        self.n_features_out_ = len(self.get_feature_names_out())
+        return self
+
+
+class LayoutCues(FixedFeatures):
     """Counts of layout cues plus length and shape figures; fixed, nothing is learnt."""
 
     def __init__(self, weight: float = 1.0) -> None:
         self.weight = weight
-
-    def fit(self, X: Any, y: Any = None) -> LayoutCues:
-        self.n_features_out_ = len(self.get_feature_names_out())
-        return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         names = [name for name, _, _ in CUES]
@@ -420,17 +424,13 @@ LEXICON: dict[str, re.Pattern[str]] = {
 }
 
 
-class LexiconCues(BaseEstimator, TransformerMixin):
+class LexiconCues(FixedFeatures):
     """Where the words naming each type occur (opening the kind line, in the kind lines, in
     the title zone), and which type the keyword rules (classify_rules) give; fixed."""
 
     def __init__(self, weight: float = 1.0, opening_chars: int = 40) -> None:
         self.weight = weight
         self.opening_chars = opening_chars
-
-    def fit(self, X: Any, y: Any = None) -> LexiconCues:
-        self.n_features_out_ = len(self.get_feature_names_out())
-        return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         names = []
@@ -457,17 +457,13 @@ class LexiconCues(BaseEstimator, TransformerMixin):
         return sp.csr_matrix(np.asarray(rows, dtype=np.float64) * self.weight)
 
 
-class GrammarCues(BaseEstimator, TransformerMixin):
+class GrammarCues(FixedFeatures):
     """Shares of verb forms in the text and of line-opening forms (list items); fixed."""
 
     def __init__(self, weight: float = 1.0, max_words: int = 1500, prior_words: int = 5) -> None:
         self.weight = weight
         self.max_words = max_words
         self.prior_words = prior_words
-
-    def fit(self, X: Any, y: Any = None) -> GrammarCues:
-        self.n_features_out_ = len(self.get_feature_names_out())
-        return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array(
