@@ -30,9 +30,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The project's packages, and the extra half-A wording that lies beside this file.
+for folder in (ROOT, Path(__file__).resolve().parent):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+import doctype_wording_a as w  # noqa: E402
 
 from classifiers.doctype_model import doc_to_record  # noqa: E402
 from extractors.model import Block, Cell, Document, Table  # noqa: E402
@@ -1324,8 +1327,6 @@ def build_product(c: Ctx) -> Draft:
 
 def session_programme(d: Draft, c: Ctx) -> None:
     """A course of sessions held, with dates and attendance (doctype_wording_a.SESSION_*)."""
-    import doctype_wording_a as w
-
     d.tags.append("sessions")
     header(d, c, 0.3)
     name = c.rng.choice(w.SESSION_NAMES)
@@ -1488,12 +1489,8 @@ def widen_half_a() -> None:
     """Append the extra half-A wording (doctype_wording_a.py) to the training side of each bank.
 
     Only `a` grows, so half B's draws, and `heldout.jsonl`, do not change."""
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    from doctype_wording_a import EXTRA_A
-
     module = sys.modules[__name__]
-    for name, extra in EXTRA_A.items():
+    for name, extra in w.EXTRA_A.items():
         bank = getattr(module, name)
         if not isinstance(bank, Split):
             raise TypeError(f"{name} is not a Split bank")
