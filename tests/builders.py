@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import docx
@@ -11,6 +12,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def copy_sample(target: Path, names: list[str] | None = None) -> Path:
+    """A region of the sample's schools (all, or those named) that a test may change."""
+    for folder in sorted(SAMPLE.iterdir()):
+        if folder.is_dir() and (names is None or folder.name in names):
+            shutil.copytree(folder, target / folder.name)
+    return target
+
 
 FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),

@@ -15,6 +15,23 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 SAMPLE_REPORT_DATE = date(2022, 6, 1)
 
 
+@pytest.fixture
+def extract_calls(monkeypatch) -> list[str]:
+    """Names of the files the review flow reads, in this process (run the flow with
+    workers=1: worker processes do not see the patch)."""
+    import pipelines.review as review
+
+    calls: list[str] = []
+    real = review.extract
+
+    def counting(path, root=None):
+        calls.append(Path(path).name)
+        return real(path, root=root)
+
+    monkeypatch.setattr(review, "extract", counting)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness

@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.builders import copy_sample
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 TRUTH = ROOT / "data" / "sample_truth"
@@ -161,22 +163,13 @@ def test_xlsx_lists_off_plan_documents(reviewed: Path) -> None:
         assert any("E7" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
 
 
-def test_rerun_reads_only_changed_files(prefect_harness, tmp_path: Path, monkeypatch) -> None:
-    import shutil
-
+def test_rerun_reads_only_changed_files(
+    prefect_harness, tmp_path: Path, extract_calls: list[str]
+) -> None:
     import pipelines.review as review
 
-    region = tmp_path / "region"
-    for name in ("school_01_sosnovskaya", "school_04_polyanskaya"):
-        shutil.copytree(SAMPLE / name, region / name)
-    calls: list[str] = []
-    real = review.extract
-
-    def counting(path, root=None):
-        calls.append(Path(path).name)
-        return real(path, root=root)
-
-    monkeypatch.setattr(review, "extract", counting)
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    calls = extract_calls
     # workers=1: the counting patch lives in this process, not in worker processes.
     review.review_region(region, tmp_path / "out", REPORT, workers=1)
     first = len(calls)

@@ -14,16 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import copy_sample
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 REPORT = date(2022, 6, 1)
-
-
-def _copy_region(target: Path, names: list[str] | None = None) -> Path:
-    for folder in sorted(SAMPLE.iterdir()):
-        if folder.is_dir() and (names is None or folder.name in names):
-            shutil.copytree(folder, target / folder.name)
-    return target
 
 
 def test_failing_school_is_marked_and_the_run_is_partial(
@@ -32,7 +27,7 @@ def test_failing_school_is_marked_and_the_run_is_partial(
     import pipelines.review as review
     from pipelines import cli
 
-    region = _copy_region(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
     real = review.stages.review_school
 
     def scoring(folder, *args, **kwargs):
@@ -74,21 +69,15 @@ def test_failing_school_is_marked_and_the_run_is_partial(
 
 
 def test_finished_schools_are_reused_until_an_input_changes(
-    prefect_harness, tmp_path: Path, monkeypatch
+    prefect_harness, tmp_path: Path, extract_calls: list[str]
 ) -> None:
     import pipelines.review as review
 
-    region = _copy_region(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
     out = tmp_path / "out"
     first = review.review_region(region, out, REPORT)  # on worker processes
-    calls: list[str] = []
-    real = review.extract
-
-    def counting(path, root=None):
-        calls.append(Path(path).name)
-        return real(path, root=root)
-
-    monkeypatch.setattr(review, "extract", counting)
+    calls = extract_calls
+    calls.clear()  # only the second run counts
     progress: list[tuple[str, int]] = []
     review.set_progress(lambda kind, n: progress.append((kind, n)))
     try:
@@ -117,7 +106,7 @@ def _finished(out: Path) -> dict[str, int]:
 
 
 def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> None:
-    region = _copy_region(tmp_path / "region")
+    region = copy_sample(tmp_path / "region")
     # Twelve schools, the sample's six twice: with schools finishing two at a time on two
     # workers, six left too narrow a window between "one finished" and "all finished" for
     # the poll below on a loaded machine.
@@ -195,7 +184,7 @@ def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) ->
 
     import pipelines.review as review
 
-    region = _copy_region(tmp_path / "region", ["school_04_polyanskaya"])
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
     local = review.review_region(region, tmp_path / "local", REPORT)
     # Each worker would start its own temporary Prefect server unless told the test's one.
     env = {"PREFECT_API_URL": str(PREFECT_API_URL.value()), "PYTHONPATH": str(ROOT)}
