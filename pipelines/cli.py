@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from classifiers.registry import Decision
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
 
@@ -217,9 +220,13 @@ def cmd_promote(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(decision.__dict__)
     else:
-        state = "promoted" if decision.promoted else "not promoted"
-        print(f"{decision.candidate}: {state} ({decision.reason})")
+        print(_decision_line(decision))
     return EXIT_OK if decision.promoted or decision.current == decision.candidate else 1
+
+
+def _decision_line(decision: Decision) -> str:
+    state = "promoted" if decision.promoted else "not promoted"
+    return f"{decision.candidate}: {state} ({decision.reason})"
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -296,8 +303,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"{out.name}: not promoted (no {heldout} to compare on)", file=sys.stderr)
             return 1
         decision = promote_if_not_worse(out.parent, out.name, heldout)
-        state = "promoted" if decision.promoted else "not promoted"
-        print(f"{out.name}: {state} ({decision.reason})", file=sys.stderr)
+        print(_decision_line(decision), file=sys.stderr)
         return EXIT_OK if decision.promoted else 1
     return EXIT_OK
 
