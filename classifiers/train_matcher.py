@@ -397,7 +397,10 @@ def main(argv: list[str] | None = None) -> None:
         settings, background, report = fit(
             cases, two_stage=args.two_stage, second_pass=args.second_pass
         )
-        report["data"] = [str(p.relative_to(ROOT) if p.is_absolute() else p) for p in args.data]
+        report["data"] = [
+            str(p.relative_to(ROOT) if p.is_absolute() and p.is_relative_to(ROOT) else p)
+            for p in args.data
+        ]
         write_settings(settings, report, args.out)
         write_background(background, args.out.with_name(BACKGROUND_PATH.name))
         print(json.dumps(report, ensure_ascii=False))
