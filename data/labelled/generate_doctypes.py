@@ -1324,7 +1324,8 @@ def build_product(c: Ctx) -> Draft:
         if c.chance(0.4):
             d.add(c.fill(c.pick(INSTITUTES)))
         d.add(*c.fills(c.sample(CERT_LINES, c.rng.randint(2, 4))))
-        if c.chance(0.2):
+        # Half C cites an order more often (one draw either way: A and B do not change).
+        if c.chance(0.5 if c.half == "C" else 0.2):
             d.add(c.fill(c.rng.choice(wc.CERT_ORDER_CITES)) if c.half == "C" else
                   c.fill("Основание: приказ о зачислении № {any_num} от {any_date}"))
             d.tags.append("mentions_order")
