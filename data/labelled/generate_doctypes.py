@@ -7,7 +7,9 @@ Run from the repository root (deterministic; takes a few seconds):
 
 Every phrase bank that carries wording (titles, body sentences, school names, places, people,
 events, themes, headers) is a `Split`: half A feeds the train file, half B the held-out file, so
-the held-out score measures new wording rather than remembered templates. `--dev` writes a
+the held-out score measures new wording rather than remembered templates. Half C
+(`doctype_wording_c.py`, another author's wording, training only) adds more training documents
+on its own random stream, after half A's and without changing them. `--dev` writes a
 development split inside half A (even entries of each A bank vs odd ones) for choosing features
 and parameters without looking at the held-out file. See `doctypes/README.md`.
 
