@@ -7,7 +7,9 @@ Run from the repository root (deterministic; takes a few seconds):
 
 Every phrase bank that carries wording (titles, body sentences, school names, places, people,
 events, themes, headers) is a `Split`: half A feeds the train file, half B the held-out file, so
-the held-out score measures new wording rather than remembered templates. `--dev` writes a
+the held-out score measures new wording rather than remembered templates. Half C
+(`doctype_wording_c.py`, another author's wording, training only) adds more training documents
+on its own random stream, after half A's and without changing them. `--dev` writes a
 development split inside half A (even entries of each A bank vs odd ones) for choosing features
 and parameters without looking at the held-out file. See `doctypes/README.md`.
 
@@ -36,6 +38,7 @@ for folder in (ROOT, Path(__file__).resolve().parent):
         sys.path.insert(0, str(folder))
 
 import doctype_wording_a as w  # noqa: E402
+import doctype_wording_c as wc  # noqa: E402
 
 from classifiers.doctype_model import doc_to_record  # noqa: E402
 from extractors.model import Block, Cell, Document, Table  # noqa: E402
@@ -55,6 +58,19 @@ COUNTS = {
     "other": 110,
 }
 HELDOUT_SHARE = 0.2
+# Extra training documents written from half C (doctype_wording_c.py, another author's wording),
+# added to the half-A training documents. More for product and other: the weakest types.
+C_COUNTS = {
+    "order": 45,
+    "protocol": 45,
+    "analytic_note": 45,
+    "report": 45,
+    "plan": 45,
+    "regulation": 35,
+    "product": 100,
+    "photo": 20,
+    "other": 100,
+}
 # More training documents than the base 80%: more combinations of the same wording. Chosen on
 # the development splits (see doctypes/README.md); the held-out file keeps its 200 documents.
 TRAIN_SCALE = 1.0
@@ -62,10 +78,12 @@ TRAIN_SCALE = 1.0
 
 @dataclass(frozen=True)
 class Split:
-    """A phrase bank in two disjoint halves: `a` for train, `b` for held-out."""
+    """A phrase bank in disjoint halves: `a` for train, `b` for held-out, and `c` (optional,
+    training only, another author's wording) for the half-C training documents."""
 
     a: Sequence[Any]
     b: Sequence[Any]
+    c: Sequence[Any] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,7 +252,11 @@ class Ctx:
     def items(self, bank: Sequence[Any] | Split) -> Sequence[Any]:
         if not isinstance(bank, Split):
             return bank
-        items = bank.a if self.half == "A" else bank.b
+        if self.half == "C":
+            # Half C falls back to half A where it has no wording of its own (never to B).
+            items = bank.c or bank.a
+        else:
+            items = bank.a if self.half == "A" else bank.b
         if self.sub is not None and len(items) >= 2:
             items = items[self.sub :: 2]
         return items
@@ -345,8 +367,7 @@ CACHED: dict[str, Callable[[Ctx], str]] = {
     "date": lambda c: c.fmt_date(c.base_date()),
     "date2": lambda c: c.fmt_date(c.a_date(after=c.base_date())),
     "year": lambda c: str(c.base_date().year),
-    "years": lambda c: f"{_base_year(c)}-{_base_year(c) + 1}"
-    if c.half == "A" else f"{_base_year(c)}/{_base_year(c) + 1}",
+    "years": lambda c: f"{_base_year(c)}{YEAR_SEPS[c.half]}{_base_year(c) + 1}",
     "num": lambda c: c.pick(DOC_NUMBERS).format(k=c.rng.randint(1, 250)),
     "pnum": lambda c: str(c.rng.randint(1, 12)),
     "period": lambda c: c.pick(PERIODS),
@@ -357,6 +378,7 @@ GROUPS: dict[str, Callable[[Ctx], None]] = {
     **{k: _event for k in ("event", "event_gen", "event_prep")},
     **{k: _subject for k in ("subj", "subj_gen", "subj_dat")},
 }
+YEAR_SEPS = {"A": "-", "B": "/", "C": "–"}
 PERIODS = Split(a=["первое полугодие {year} года", "2021-2022 учебный год", "I этап реализации"],
                 b=["январь – май {year} года", "второй этап проекта", "отчётный период"])
 
@@ -819,7 +841,8 @@ def build_analytic_note(c: Ctx) -> Draft:
         d.add(f"{word} {about}", title=True)
     n = length(c)
     if c.chance(0.25):
-        d.add(c.fill("Во исполнение приказа от {any_date} № {any_num} в период с {date} по "
+        d.add(c.fill(c.rng.choice(wc.NOTE_ORDER_CITES)) if c.half == "C" else
+              c.fill("Во исполнение приказа от {any_date} № {any_num} в период с {date} по "
                      "{date2} проведён(а) {event}."))
         d.tags.append("mentions_order")
     c.slots(d, NOTE_FIELDS)
@@ -1275,7 +1298,11 @@ PRODUCT_KINDS = ["techmap", "student_work", "certificate", "event_programme", "m
 
 
 def build_product(c: Ctx) -> Draft:
-    kind = c.rng.choices(PRODUCT_KINDS, weights=[3, 3, 3, 3, 2])[0]
+    if c.half == "C":
+        kinds = [*PRODUCT_KINDS, *wc.PRODUCT_FORMS]
+        kind = c.rng.choices(kinds, weights=[3, 3, 3, 3, 3, 3, 3, 2, 2, 2])[0]
+    else:
+        kind = c.rng.choices(PRODUCT_KINDS, weights=[3, 3, 3, 3, 2])[0]
     d = Draft(subtype=kind)
     n = length(c)
     c.vals["mark"] = str(c.rng.randint(2, 5))
@@ -1299,9 +1326,13 @@ def build_product(c: Ctx) -> Draft:
         if c.chance(0.4):
             d.add(c.fill(c.pick(INSTITUTES)))
         d.add(*c.fills(c.sample(CERT_LINES, c.rng.randint(2, 4))))
-        if c.chance(0.2):
-            d.add(c.fill("Основание: приказ о зачислении № {any_num} от {any_date}"))
+        # Half C cites an order more often (one draw either way: A and B do not change).
+        if c.chance(0.5 if c.half == "C" else 0.2):
+            d.add(c.fill(c.rng.choice(wc.CERT_ORDER_CITES)) if c.half == "C" else
+                  c.fill("Основание: приказ о зачислении № {any_num} от {any_date}"))
             d.tags.append("mentions_order")
+    elif kind in wc.PRODUCT_FORMS:
+        c_form(d, c, wc.PRODUCT_FORMS[kind], n)
     elif kind == "event_programme" and c.half == "A" and c.chance(0.4):
         # Half A only, decided before any draw in half B, so heldout.jsonl does not change.
         session_programme(d, c)
@@ -1458,12 +1489,14 @@ APPL_LINES = Split(
 
 
 def build_other(c: Ctx) -> Draft:
-    kind = c.rng.choice(OTHER_KINDS)
+    kind = c.rng.choice([*OTHER_KINDS, *wc.OTHER_FORMS] if c.half == "C" else OTHER_KINDS)
     d = Draft(subtype=kind)
     n = length(c)
     if kind in ("letter", "agreement"):
         header(d, c, 0.6)
-    if kind == "news":
+    if kind in wc.OTHER_FORMS:
+        c_form(d, c, wc.OTHER_FORMS[kind], n)
+    elif kind == "news":
         lines = c.fills(c.items(NEWS_LINES))
         d.add(lines[0], title=True)
         d.add(*c.rng.sample(lines[1:], min(len(lines) - 1, 1 + n)))
@@ -1485,6 +1518,20 @@ def build_other(c: Ctx) -> Draft:
     return d
 
 
+def c_form(d: Draft, c: Ctx, form: dict[str, Any], n: int) -> None:
+    """A half-C-only sub-genre (doctype_wording_c.*_FORMS): title, some body lines in their
+    order, sometimes a table."""
+    header(d, c, 0.4)
+    d.add(*c.fill(c.rng.choice(form["titles"])).split("\n"), title=True)
+    lines = form["lines"]
+    keep = sorted(c.rng.sample(range(len(lines)), min(len(lines), 2 + n)))
+    for i in keep:
+        d.add(*c.fill(lines[i]).split("\n"))
+    if form["tables"] and c.chance(0.8):
+        head, rows = c.rng.choice(form["tables"])
+        d.tables.append([list(head)] + [c.fills(r) for r in rows[: 2 + n]])
+
+
 def widen_half_a() -> None:
     """Append the extra half-A wording (doctype_wording_a.py) to the training side of each bank.
 
@@ -1494,10 +1541,29 @@ def widen_half_a() -> None:
         bank = getattr(module, name)
         if not isinstance(bank, Split):
             raise TypeError(f"{name} is not a Split bank")
-        setattr(module, name, Split(a=[*bank.a, *extra], b=bank.b))
+        setattr(module, name, Split(a=[*bank.a, *extra], b=bank.b, c=bank.c))
+
+
+def add_half_c() -> None:
+    """Put the half-C wording (doctype_wording_c.py) on the `c` side of each bank and slot.
+
+    `a` and `b` are untouched, so half A's and half B's draws do not change."""
+    module = sys.modules[__name__]
+    for name, extra in wc.EXTRA_C.items():
+        bank = getattr(module, name)
+        if not isinstance(bank, Split):
+            raise TypeError(f"{name} is not a Split bank")
+        setattr(module, name, Split(a=bank.a, b=bank.b, c=list(extra)))
+    for name, alternatives in wc.SLOTS_C.items():
+        slots = getattr(module, name)
+        if len(slots) != len(alternatives):
+            raise ValueError(f"{name}: {len(alternatives)} half-C slots for {len(slots)}")
+        setattr(module, name, [(Split(a=bank.a, b=bank.b, c=list(alt)), p)
+                               for (bank, p), alt in zip(slots, alternatives, strict=True)])
 
 
 widen_half_a()
+add_half_c()
 
 
 BUILDERS: dict[str, Callable[[Ctx], Draft]] = {
@@ -1674,6 +1740,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dev splits written to {args.dev} and {args.dev / 'reverse'}")
         return 0
     train = generate("A", train_counts, 1, "train")
+    # Half C has its own seed and random stream, so the half-A documents stay as they were.
+    c_counts = {t: round(k * args.train_scale) for t, k in C_COUNTS.items()}
+    train += generate("C", c_counts, 3, "train-c")
     heldout = generate("B", split_counts(HELDOUT_SHARE), 2, "heldout")
     write_jsonl(args.out / "train.jsonl", train)
     write_jsonl(args.out / "heldout.jsonl", heldout)
