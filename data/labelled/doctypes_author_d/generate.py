@@ -5,7 +5,7 @@ JPEG photo) in a temporary folder, read back by the project's own extractor and 
 classifier's record, so title and body are what the review flow would see. Scan noise is added
 to some records after extraction. The seed is fixed: the same run writes the same file.
 
-Run: .venv/bin/python data/labelled/doctypes_fresh/generate.py
+Run: .venv/bin/python data/labelled/doctypes_author_d/generate.py
 """
 
 from __future__ import annotations
