@@ -5,7 +5,7 @@ rendered as a real file (DOCX, text-layer PDF or JPEG) in a temporary folder and
 through the project's extractor and record function, so title/body are exactly what the review
 flow sees. Some records get simulated scan noise after extraction (marked "+ocrnoise" in source).
 
-Run from the repository root: .venv/bin/python data/labelled/doctypes_fresh_e/generate.py
+Run from the repository root: .venv/bin/python data/labelled/doctypes_author_e/generate.py
 """
 
 from __future__ import annotations
