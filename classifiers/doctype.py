@@ -154,9 +154,24 @@ EXPECTED_RESULT_TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def expected_result_type(text: str) -> str | None:
-    """The document type a roadmap item's result column asks for, e.g. "Приказ ..." -> order."""
+# An activity that drafts a document ("Составление индивидуальных планов …", "Разработка
+# положения о …") is proven by that document, plan-type though it is: the plan is what the
+# activity produced. Only the drafted document's kind within the first few words counts.
+_DRAFTING = re.compile(
+    r"^\W*(составлени|разработк|корректировк|актуализаци|обновлени)\w*\s+"
+    r"(?:и\s+утверждени\w*\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:(?P<plan>план|маршрут|программ|дорожн\w*\s+карт)|(?P<regulation>положени|регламент))",
+    re.I,
+)
+
+
+def expected_result_type(text: str, activity: str = "") -> str | None:
+    """The document type a roadmap item's result column asks for, e.g. "Приказ ..." -> order;
+    failing that, the document its activity drafts ("Составление индивидуальных планов")."""
     for doc_type, pattern in EXPECTED_RESULT_TYPES:
         if pattern.search(text or ""):
             return doc_type
+    drafted = _DRAFTING.search(activity or "")
+    if drafted:
+        return "plan" if drafted.group("plan") else "regulation"
     return None

@@ -115,7 +115,9 @@ def item_records(roadmap: Roadmap | None) -> list[ItemRecord]:
     return [
         ItemRecord(
             **i.model_dump(),
-            expected_result_type=expected_result_type(i.expected_result or i.indicator),
+            expected_result_type=expected_result_type(
+                i.expected_result or i.indicator, i.activity
+            ),
         )
         for i in roadmap.items
     ]

@@ -80,6 +80,22 @@ def test_expected_result_type() -> None:
     assert expected_result_type("Доля обучающихся выросла на 5%") is None
 
 
+@pytest.mark.parametrize(
+    ("activity", "promised"),
+    [
+        ("Составление индивидуальных планов профессионального развития педагогов", "plan"),
+        ("Разработка индивидуальных образовательных маршрутов для обучающихся", "plan"),
+        ("Разработка и утверждение положения о внутренней системе оценки качества", "regulation"),
+        ("Проведение педагогического совета по итогам полугодия", None),
+        ("Обновление состава и обучение членов школьной службы медиации", None),
+    ],
+)
+def test_an_activity_that_drafts_a_document_promises_it(activity: str, promised: str) -> None:
+    assert expected_result_type("", activity) == promised
+    # The result column, when it names a document, still decides.
+    assert expected_result_type("Протокол ШМО", activity) == "protocol"
+
+
 ITEMS = [
     ItemText(
         number="1",
