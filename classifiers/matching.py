@@ -77,6 +77,9 @@ DATE_SLACK = timedelta(days=14)
 # words, overlapping by half, find an item told in one paragraph of a long text.
 PASSAGE_WORDS = 30
 DATE_SCAN_CHARS = 4000
+# Papers that tell of several activities: a narrative report, a protocol with an agenda of
+# several points. Their other items get the report threshold, not the stricter extra one.
+MANY_TOPICS = frozenset({"report", "protocol"})
 
 
 class MatchSettings(BaseModel):
@@ -519,7 +522,7 @@ def assign(
     for k, di in enumerate(doc_index):
         if best[di] == k:
             limit = settings.threshold
-        elif doc_types[di] == "report":
+        elif doc_types[di] in MANY_TOPICS:
             limit = max(settings.threshold, settings.report_extra_threshold)
         else:
             limit = max(settings.threshold, settings.extra_threshold)

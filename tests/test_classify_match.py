@@ -266,10 +266,11 @@ def test_item_relative_compares_documents_for_the_same_item() -> None:
 
 def test_a_document_s_other_items_need_the_extra_threshold_except_in_reports() -> None:
     settings = MatchSettings(threshold=0.4, extra_threshold=0.9, report_extra_threshold=0.5)
-    probs = np.array([0.8, 0.6, 0.45, 0.8, 0.6, 0.45])
-    keep = assign([0, 0, 0, 1, 1, 1], probs, ["order", "report"], settings)
-    # The order keeps only its best item; the report also its second (0.6 >= 0.5).
-    assert keep.tolist() == [True, False, False, True, True, False]
+    probs = np.array([0.8, 0.6, 0.45, 0.8, 0.6, 0.45, 0.8, 0.6, 0.45])
+    keep = assign([0, 0, 0, 1, 1, 1, 2, 2, 2], probs, ["order", "report", "protocol"], settings)
+    # The order keeps only its best item; the report and the protocol (an agenda of several
+    # points) also their second (0.6 >= 0.5).
+    assert keep.tolist() == [True, False, False, True, True, False, True, True, False]
     # With no extra thresholds learnt the rule is the single threshold.
     plain = MatchSettings(threshold=0.4)
     assert assign([0, 0, 0], probs[:3], ["order"], plain).tolist() == [True, True, True]

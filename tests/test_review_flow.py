@@ -60,8 +60,9 @@ def test_every_school_has_sheets_and_the_region_a_summary(reviewed: Path) -> Non
     assert (reviewed / "summary.xlsx").exists()
 
 
-# How many of the sample's criteria may differ from the truth; the README states the figure.
-ALLOWED_MISMATCHES = 1
+# How many of the sample's criteria may differ from the truth: issue 6's target, at least 90%
+# of criteria equal (3 of the sample's 36); the README states the figure.
+ALLOWED_MISMATCHES = 3
 
 
 def test_scores_match_ground_truth(reviewed: Path) -> None:
