@@ -208,6 +208,7 @@ def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
         "second_s": round(second["seconds"], 1),
         "second_share": round(second["seconds"] / first["seconds"], 3),
         "second_peak_mb": second["peak_mb"],
+        "second_cpu_share": round(second["cpu_s"] / first["cpu_s"], 3),
         "failed": first["failed"],
         "failed_second": second["failed"],
     }
