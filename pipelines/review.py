@@ -365,8 +365,9 @@ def review_region(
     dask_address: str | None = None,
     workers: int | None = None,
 ) -> RegionSummary:
-    """`cache_dir` (default OUT/.cache) keeps extraction results by file content between
-    runs, so a re-run after a few schools uploaded files reads only the new files.
+    """`cache_dir` (default OUT/.cache) keeps each file's extraction and document type by its
+    content between runs, so a re-run after a few schools uploaded files reads and types only
+    the new files.
     Schools run in parallel on `task_runner(workers, dask_address)`: every core by default,
     or the workers of a running Dask scheduler at `dask_address` (tcp://HOST:PORT), which
     must reach the same Prefect API and see the same paths."""
@@ -410,7 +411,8 @@ def review_region(
             while pending:
                 for future in as_completed(list(pending)):
                     folder = pending.pop(future)
-                    if folder not in resubmitted and _server_was_busy(future):
+                    sheet, reason = _outcome(future)
+                    if sheet is None and _SERVER_BUSY in reason and folder not in resubmitted:
                         # The API refused a call after the client's own retries: nothing
                         # is wrong with the school, so it gets one more go.
                         logger.warning(
@@ -419,7 +421,9 @@ def review_region(
                         resubmitted.add(folder)
                         pending[submit(folder)] = folder
                         continue
-                    sheets[folder] = _collect(future, folder, keys[folder], out_dir, report_date)
+                    sheets[folder] = _collect(
+                        sheet, reason, folder, keys[folder], out_dir, report_date
+                    )
                     _report("file", len(stages.school_files(folder)))
                     _report("school")
                     logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
@@ -436,30 +440,39 @@ def review_region(
     return summary
 
 
-# How a refused API call shows in a failed task's message: httpx's HTTPStatusError text.
+# How a refused API call shows in a failed school's reason: httpx's HTTPStatusError text.
+# The Prefect API answers 503 when its database is busy (the temporary server's SQLite under
+# a large batch's writes), after the client's own retries.
 _SERVER_BUSY = "503 Service Unavailable"
 
 
-def _server_was_busy(future: PrefectFuture) -> bool:
-    """Whether the school's run failed only because the Prefect API answered 503 (the
-    temporary server's SQLite busy with a large batch's writes) after the client's retries."""
-    future.wait()
-    state = future.state
-    return not state.is_completed() and _SERVER_BUSY in str(state.message or "")
+def _outcome(future: PrefectFuture) -> tuple[SchoolSheet | None, str]:
+    """The school's sheet, or None and why its review failed. A worker that could not even
+    run the task (its process died, an API call of the task engine was refused) raises from
+    the future: that too is the school's failure, not the region's."""
+    try:
+        future.wait()
+        state = future.state
+        if state.is_completed():
+            return state.result(), ""
+        return None, str(state.message or "the school's review failed")
+    except Exception as exc:  # the region's review goes on whatever one school met
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def _collect(
-    future: PrefectFuture, folder: Path, key: str, out_dir: Path, report_date: date
+    sheet: SchoolSheet | None,
+    reason: str,
+    folder: Path,
+    key: str,
+    out_dir: Path,
+    report_date: date,
 ) -> SchoolSheet:
     """The school's sheet, marked finished; or, when its review failed, a failed row."""
-    future.wait()
-    state = future.state
-    if state.is_completed():
-        sheet = state.result()
+    if sheet is not None:
         _mark_done(out_dir / folder.name, key)
         return sheet
     # One school's failure must not cost the region its review.
-    reason = str(state.message or "the school's review failed")
     get_run_logger().error("school %s failed: %s", folder.name, reason)
     sheet = _failed_sheet(folder, report_date, reason)
     target = out_dir / folder.name

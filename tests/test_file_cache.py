@@ -153,3 +153,20 @@ def test_a_busy_api_is_retried_once_only(prefect_harness, tmp_path: Path, monkey
     summary = review.review_region(region, tmp_path / "out", REPORT, workers=1)
     assert calls == ["school_04_polyanskaya"] * 2
     assert summary.failed == ["school_04_polyanskaya"]
+
+
+class _WorkerLostFuture:
+    """A process-pool future whose worker could not run the task at all: waiting on it
+    raises what the worker met (here the API refusing the task engine's call)."""
+
+    def wait(self, timeout: float | None = None) -> None:
+        raise _busy_error()
+
+
+def test_a_task_that_never_ran_is_the_schools_failure_not_the_regions() -> None:
+    import pipelines.review as review
+
+    sheet, reason = review._outcome(_WorkerLostFuture())
+    assert sheet is None
+    # Named as a refused call, so the region flow submits the school once more.
+    assert review._SERVER_BUSY in reason
