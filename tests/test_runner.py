@@ -80,15 +80,27 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
 
 
 def test_default_runner_uses_every_core() -> None:
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from concurrent.futures import ProcessPoolExecutor
 
-    from pipelines.review import task_runner, warm_worker
+    from prefect.task_runners import ThreadPoolTaskRunner
 
+    from pipelines.review import task_runner, warm_worker, work_pool
+
+    # The school tasks wait in threads of the flow's process; the work runs in processes.
     runner = task_runner()
-    if (os.cpu_count() or 1) > 1:
-        assert isinstance(runner, ProcessPoolTaskRunner)
-        assert runner._max_workers == os.cpu_count()
-        assert runner._initializer is warm_worker  # models load once per worker process
+    assert isinstance(runner, ThreadPoolTaskRunner)
+    pool = work_pool()
+    try:
+        if (os.cpu_count() or 1) > 1:
+            assert isinstance(pool, ProcessPoolExecutor)
+            assert pool._max_workers == os.cpu_count()
+            assert pool._initializer is warm_worker  # models load once per worker process
+        else:
+            assert pool is None
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    assert work_pool(workers=1) is None  # one worker: the flow's own process
     assert isinstance(task_runner(workers=1), ThreadPoolTaskRunner)
 
 
