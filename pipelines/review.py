@@ -80,12 +80,13 @@ def _storage_path(cache_dir: Path) -> Path:
 
 class FileCache:
     """What depends on one file alone, kept by its content in Prefect's result store under
-    the cache folder: its extraction (key: the file's SHA-256 and the extractors' code) and
-    its document type (key: also the classifiers' code and the model's file). A re-run reads
+    the cache folder: its extraction (key: the file's content and place, see `file_id`, and
+    the extractors' code) and its document type (key: also the classifiers' code and the
+    promoted model). A re-run reads
     only new or changed files and types only them; a new model or changed classifier code
     types every file again from the kept extraction, without reading it again.
 
-    Not a Prefect task per file: each task run is a few API calls (11-16 ms of the worker's
+    Not a Prefect task per file: each task run is a few API calls (7-16 ms of the worker's
     time, and more of the server's), which on a batch of thousands of files cost more than
     the caching saved and made the temporary server refuse calls (503) at N = 300."""
 
