@@ -7,8 +7,9 @@ The region: the sample generator's schools, each given the confirming documents 
 generated school as extra uploads (so about 15 files each, every one distinct), and every
 `--scan-every`-th school one of its PDFs replaced by a photographed scan (a JPEG read by OCR).
 
-Per N it prints: the wall time of the first review, documents per second, CPU seconds per
-document (the flow's process and its workers, tesseract included; the Prefect server not),
+Per N it prints: the wall time of the first review, documents per second, CPU milliseconds per
+document (the flow's process and its workers, tesseract included; the Prefect server's CPU
+per document apart, since it shares the same cores), the 1-minute load average at the end,
 peak memory of the review's whole process tree (flow process, workers, Prefect server,
 tesseract), and the wall time of a second run after 5% of the files were changed. Each
 review runs in a fresh Python process; the temporary Prefect API server it starts is warmed
@@ -49,6 +50,19 @@ def _warm():
 
 _warm()  # starts the temporary API server outside the timed part
 me, peak, stop = psutil.Process(), [0], threading.Event()
+# The children now are the temporary API server: its CPU is counted apart, since it is not
+# in RUSAGE_CHILDREN (still running) yet takes its share of the same cores.
+server = me.children(recursive=True)
+
+def _server_cpu():
+    total = 0.0
+    for p in server:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 def _watch():
     while not stop.is_set():
@@ -65,14 +79,16 @@ threading.Thread(target=_watch, daemon=True).start()
 def _cpu():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
-c0, t0 = _cpu(), time.perf_counter()
+c0, s0, t0 = _cpu(), _server_cpu(), time.perf_counter()
 s = review_region(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))
 dt = time.perf_counter() - t0
 stop.set()
+server_s = _server_cpu() - s0
 # The server is a child too, but still running: RUSAGE_CHILDREN counts only the reaped
 # workers and tools, so the server's CPU is not in cpu_s.
-print(json.dumps({'seconds': dt, 'cpu_s': _cpu() - c0, 'peak_mb': round(peak[0] / 2**20),
-                  'failed': len(s.failed)}))
+print(json.dumps({'seconds': dt, 'cpu_s': _cpu() - c0, 'server_cpu_s': server_s,
+                  'peak_mb': round(peak[0] / 2**20), 'failed': len(s.failed),
+                  'load': os.getloadavg()[0]}))
 """
 
 
@@ -140,7 +156,7 @@ def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, i
         for path in sorted(donor.iterdir()):
             if path.is_file() and not _is_arp(path):
                 shutil.copyfile(path, target / f"доп {path.name}")
-        if i % scan_every == 0:
+        if scan_every and i % scan_every == 0:
             pdfs = sorted(p for p in target.iterdir() if p.suffix == ".pdf" and not _is_arp(p))
             rng.shuffle(pdfs)
             for pdf in pdfs:  # the generator also writes damaged PDFs on purpose
@@ -187,9 +203,14 @@ def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
         "peak_mb": first["peak_mb"],
         "changed_files": len(changed),
         "touched_schools": touched,
+        "server_ms_per_doc": round(1000 * first["server_cpu_s"] / files),
+        "load": round(first["load"], 1),
         "second_s": round(second["seconds"], 1),
         "second_share": round(second["seconds"] / first["seconds"], 3),
+        "second_peak_mb": second["peak_mb"],
+        "second_cpu_share": round(second["cpu_s"] / first["cpu_s"], 3),
         "failed": first["failed"],
+        "failed_second": second["failed"],
     }
 
 
@@ -254,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="20,100,300", help="comma-separated numbers of schools")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--scan-every", type=int, default=3, help="one scan in every K-th school")
+    ap.add_argument(
+        "--scan-every", type=int, default=3, help="one scan in every K-th school (0: none)"
+    )
     ap.add_argument("--work", type=Path, default=None, help="folder for regions (default: temp)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -269,11 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         ("first_s", "wall s"),
         ("docs_per_s", "docs/s"),
         ("cpu_ms_per_doc", "cpu ms/doc"),
+        ("server_ms_per_doc", "server ms"),
         ("peak_mb", "peak MB"),
         ("changed_files", "changed"),
         ("touched_schools", "schools hit"),
         ("second_s", "2nd run s"),
         ("second_share", "2nd/1st"),
+        ("failed", "failed"),
+        ("load", "load"),
     ]
     if not args.json:
         print(" ".join(f"{title:>11}" for _, title in cols))
@@ -285,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(" ".join(f"{row[key]!s:>11}" for key, _ in cols), flush=True)
     extra = {
-        "ocr": ocr_seconds_per_page(work / f"region-{sizes[0]}"),
+        "ocr": ocr_seconds_per_page(work / f"region-{sizes[0]}") if args.scan_every else None,
         "prefect": prefect_overhead(work),
     }
     print(json.dumps(extra), flush=True)

@@ -31,14 +31,32 @@ def lemma(word: str) -> str:
     return nlp()(word)[0].lemma_.replace("ё", "е")
 
 
+@lru_cache(maxsize=200_000)
+def _content_lemma(word: str) -> str | None:
+    """The lemma of one lower-case alphabetic token, or None when the token or its lemma is
+    a stop word or the token is shorter than three letters. All of it depends on the word
+    alone, so one cached look-up replaces the per-token stop-word checks."""
+    pipeline = nlp()
+    if len(word) < 3 or pipeline.vocab[word].is_stop:
+        return None
+    word_lemma = lemma(word)
+    return None if pipeline.vocab[word_lemma].is_stop else word_lemma
+
+
+# Within one school the same texts are lemmatised several times (the document-type model's
+# features and the matcher both read a document's title and body, the matcher some of them
+# twice): the last few hundred texts are kept, about one school's worth.
+@lru_cache(maxsize=512)
+def _text_lemmas(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in nlp().tokenizer(text.lower()):
+        if token.is_alpha:
+            word_lemma = _content_lemma(token.text)
+            if word_lemma is not None:
+                out.append(word_lemma)
+    return tuple(out)
+
+
 def lemmas(text: str) -> list[str]:
     """Content-word lemmas in order: letters only, no stop words, at least three letters."""
-    out: list[str] = []
-    pipeline = nlp()
-    for token in pipeline.tokenizer(text[:MAX_CHARS].lower()):
-        if not token.is_alpha or len(token.text) < 3 or token.is_stop:
-            continue
-        word_lemma = lemma(token.text)
-        if not pipeline.vocab[word_lemma].is_stop:
-            out.append(word_lemma)
-    return out
+    return list(_text_lemmas(text[:MAX_CHARS]))

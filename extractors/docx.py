@@ -14,8 +14,9 @@ from pathlib import Path
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.package import OpcPackage
-from docx.opc.part import PartFactory
+from docx.opc.package import OpcPackage, Unmarshaller
+from docx.opc.part import Part, PartFactory
+from docx.opc.pkgreader import PackageReader
 from docx.oxml.ns import qn
 from docx.parts.document import DocumentPart
 from docx.table import Table as DocxTable
@@ -43,8 +44,22 @@ _TXBX = qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
+def _part(partname, content_type: str, reltype: str, blob: bytes, package: OpcPackage) -> Part:
+    """The main document as python-docx's DocumentPart, every other part as raw bytes.
+
+    The reading below needs the body's XML, its relationships (link addresses) and the bytes
+    of its pictures, never the styles, numbering or settings; python-docx parses each XML
+    part it knows when the package opens, which was 13 of the 17 ms a DOCX took to open."""
+    if PartFactory.part_type_for.get(content_type) is DocumentPart:
+        return PartFactory(partname, content_type, reltype, blob, package)
+    return Part(partname, content_type, blob, package)
+
+
 def open_word(path: Path) -> WordDocument:
-    part = OpcPackage.open(str(path)).main_document_part
+    # OpcPackage.open with the factory above in place of python-docx's PartFactory.
+    package = OpcPackage()
+    Unmarshaller.unmarshal(PackageReader.from_file(str(path)), package, _part)
+    part = package.main_document_part
     if not isinstance(part, DocumentPart):
         raise ValueError(f"not a Word document (main part is {part.content_type})")
     return part.document

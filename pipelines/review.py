@@ -8,11 +8,16 @@ import hashlib
 import importlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from datetime import date
 from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,11 +25,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.settings import (
     PREFECT_API_URL,
-    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
     temporary_settings,
 )
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from classifiers.doctype import DocTypePrediction
 from classifiers.doctype_model import (
     MODEL_FILE,
     MODELS_DIR,
@@ -64,30 +69,100 @@ def code_version(package: str) -> str:
 
 
 def _storage_path(cache_dir: Path) -> Path:
-    """The cache folder as the extraction tasks' result storage. A path, not a saved block's
-    slug: Prefect resolves a slug with an API call per task run (measured 0.4 s a file on a
-    loaded machine, 12 ms with a path), while a path becomes a LocalFileSystem in the worker
-    itself. Workers on other machines must see the folder at the same path."""
+    """The cache folder as the per-file result storage. A path, not a saved block's slug:
+    Prefect resolves a slug with an API call (measured 0.4 s a file on a loaded machine),
+    while a path becomes a LocalFileSystem in the worker itself. Workers on other machines
+    must see the folder at the same path."""
     path = cache_dir.resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _file_key(_ctx: object, params: dict) -> str:
-    # The file's content, not its name or time, decides: a re-uploaded identical file is
-    # not read again, a changed one always is.
-    return f"extract-{code_version('extractors')}-{sha256_of(Path(params['path']))}"
+class FileCache:
+    """What depends on one file alone, kept by its content in Prefect's result store under
+    the cache folder: its extraction (key: the file's content and place, see `file_id`, and
+    the extractors' code) and its document type (key: also the classifiers' code and the
+    promoted model). A re-run reads
+    only new or changed files and types only them; a new model or changed classifier code
+    types every file again from the kept extraction, without reading it again.
+
+    Not a Prefect task per file: each task run is a few API calls (7-16 ms of the worker's
+    time, and more of the server's), which on a batch of thousands of files cost more than
+    the caching saved and made the temporary server refuse calls (503) at N = 300."""
+
+    def __init__(self, storage: Path | None) -> None:
+        self.store = None
+        if storage is not None:
+            from prefect.filesystems import LocalFileSystem
+            from prefect.results import ResultStore
+
+            self.store = ResultStore(
+                result_storage=LocalFileSystem(basepath=str(storage)),
+                cache_result_in_memory=False,
+            )
+
+    def get(self, key: str) -> Any:
+        """The value kept under `key`, or None. An entry that cannot be read (a run killed
+        while writing it, a format from another Prefect version) is a miss: redone."""
+        if self.store is None:
+            return None
+        try:
+            return self.store.read(key).result
+        except Exception:  # any unreadable entry is recomputed, never fatal
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        if self.store is not None:
+            self.store.write(value, key=key)
 
 
-@task(
-    name="extract-file",
-    cache_key_fn=_file_key,
-    persist_result=True,
-    retries=1,
-    retry_delay_seconds=2,
-)
-def extract_file(path: Path, root: Path) -> Document:
-    return extract(path, root=root)
+def file_id(path: Path, root: Path) -> str:
+    """A file's content and its place in the school: the content decides (a re-uploaded
+    identical file is not read again, a changed one always is), and the place too, since
+    the document records its path and a file without text is typed by its name."""
+    digest = hashlib.sha256(f"{path.relative_to(root).as_posix()}\0{sha256_of(path)}".encode())
+    return digest.hexdigest()
+
+
+def _extraction_key(fid: str) -> str:
+    return f"extract-{code_version('extractors')}-{fid}"
+
+
+def _type_key(fid: str, model_version: str) -> str:
+    model = hashlib.sha256(model_version.encode()).hexdigest()[:16]
+    return f"doctype-{code_version('extractors')}-{code_version('classifiers')}-{model}-{fid}"
+
+
+def school_documents(
+    folder: Path, cache: FileCache, model_version: str
+) -> tuple[list[Document], dict[str, DocTypePrediction]]:
+    """The school's documents and their types, from the cache where the file was seen before;
+    the files not seen are read and typed (in one batch: the model's per-call cost is about
+    20 ms) and kept."""
+    docs: list[Document] = []
+    types: dict[str, DocTypePrediction] = {}
+    untyped: list[tuple[Document, str]] = []  # and the file's id
+    for path in stages.school_files(folder):
+        fid = file_id(path, folder)
+        doc = cache.get(_extraction_key(fid))
+        if not isinstance(doc, Document):
+            doc = extract(path, root=folder)
+            cache.put(_extraction_key(fid), doc)
+        docs.append(doc)
+        if not doc.ok:
+            continue
+        pred = cache.get(_type_key(fid, model_version))
+        if isinstance(pred, DocTypePrediction):
+            types[doc.path] = pred
+        else:
+            untyped.append((doc, fid))
+    if untyped:
+        predicted = stages.predict_types([d for d, _ in untyped], document_classifier())
+        for (doc, fid), pred in zip(untyped, predicted, strict=True):
+            if pred is not None:
+                types[doc.path] = pred
+                cache.put(_type_key(fid, model_version), pred)
+    return docs, types
 
 
 # Progress of a run for whoever shows it (the CLI's bar): called with ("file", n) as files are
@@ -167,20 +242,6 @@ def document_classifier() -> DocTypeClassifier:
     return load_classifier()
 
 
-@task(name="score-school", cache_policy=NO_CACHE)
-def score_school(
-    folder: Path, report_date: date, settings_path: Path | None, docs: list[Document]
-) -> SchoolSheet:
-    return stages.review_school(
-        folder,
-        report_date,
-        load_settings(settings_path),
-        docs=docs,
-        classifier=document_classifier(),
-    )
-
-
-@task(name="write-school-sheet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
     target = out_dir / sheet.folder
     target.mkdir(parents=True, exist_ok=True)
@@ -189,30 +250,55 @@ def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
     return target
 
 
-@flow(name="review-school", flow_run_name="review-school-{folder.name}")
+def _write_with_retries(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
+    """Writing is the one step that meets passing faults (a full or busy network share):
+    tried three times, a second apart. Scoring is deterministic and never retried."""
+    for attempt in range(3):
+        try:
+            return write_school(sheet, out_dir, export_dir)
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
+
+
 def review_school(
     folder: Path,
     out_dir: Path,
     report_date: date,
     settings_path: Path | None = None,
     result_storage: Path | None = None,
+    model_version: str = "",
 ) -> SchoolSheet:
-    """`result_storage` is the folder (see `_storage_path`) that caches extraction.
-    The tasks run inline in the process that runs this subflow (a worker of the region's
-    task runner): one school's stages are sequential, schools run in parallel."""
-    files = stages.school_files(folder)
-    extractor = extract_file
-    if result_storage is not None:
-        extractor = extract_file.with_options(result_storage=result_storage)
-    docs = [extractor(path, folder) for path in files]
-    sheet = score_school(folder, report_date, settings_path, docs)
-    write_school(sheet, out_dir, folder)
-    create_markdown_artifact(
-        key=_artifact_key(f"sheet-{folder.name}"),
-        markdown=_school_markdown(sheet),
-        description=f"Draft expert sheet for {sheet.school}",
+    """One school: its documents and their types (from the per-file cache where it can),
+    then the per-school part (roadmap, matching, rubric) and the sheet written. No Prefect
+    API call: it runs in a plain worker process. `result_storage` is the cache folder (see
+    `_storage_path`); `model_version` the promoted model's (see `_model_version`), part of
+    the type cache's key."""
+    docs, types = school_documents(folder, FileCache(result_storage), model_version)
+    sheet = stages.review_school(
+        folder,
+        report_date,
+        load_settings(settings_path),
+        docs=docs,
+        classifier=document_classifier(),
+        known=types,
     )
+    _write_with_retries(sheet, out_dir, folder)
     return sheet
+
+
+# The processes the school tasks hand their work to (see `work_pool`); None: the task does
+# the work itself (one worker, or a Dask worker). A context variable, so the region flow's
+# task threads see their own run's pool.
+_work_pool: ContextVar[Executor | None] = ContextVar("work_pool", default=None)
+
+
+def _current_pool() -> Executor | None:
+    # Dask pickles the task's function by value, with the globals it names; a ContextVar
+    # cannot be pickled, a module-level function is pickled by name.
+    return _work_pool.get()
 
 
 @task(name="school", task_run_name="school-{folder.name}", cache_policy=NO_CACHE)
@@ -222,15 +308,25 @@ def school_job(
     report_date: date,
     settings_path: Path | None = None,
     result_storage: Path | None = None,
+    model_version: str = "",
 ) -> SchoolSheet:
-    """One school on a worker of the region's task runner (a local process or a Dask worker).
+    """One school as one task run, its draft sheet published as an artifact. The work runs in
+    the region's worker processes when there are several, else here.
 
-    Its subflow sends no heartbeats of its own: Prefect 3.8 joins a sync flow's heartbeat
-    thread on exit, which waits out the thread's one-second sleep and cost every school
-    ~1 s of wall time (measured: 1.2 s vs 0.27 s per empty subflow). The region flow's own
-    heartbeats still tell the server the run is alive."""
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return review_school(folder, out_dir, report_date, settings_path, result_storage)
+    Locally the task itself runs in a thread of the flow's process and only waits for its
+    worker: a task run in Prefect's own process pool rebuilds Prefect's settings and two API
+    clients in the worker (measured 0.2-0.26 s of wall time per empty task on two workers,
+    against 7 ms for a task in the flow's process), and a subflow per school with a task
+    per file cost 0.3-1.1 s and dozens of API calls per school."""
+    args = (folder, out_dir, report_date, settings_path, result_storage, model_version)
+    pool = _current_pool()
+    sheet = review_school(*args) if pool is None else pool.submit(review_school, *args).result()
+    create_markdown_artifact(
+        key=_artifact_key(f"sheet-{folder.name}"),
+        markdown=_school_markdown(sheet),
+        description=f"Draft expert sheet for {sheet.school}",
+    )
+    return sheet
 
 
 def warm_worker() -> None:
@@ -244,25 +340,53 @@ def warm_worker() -> None:
 
 
 def task_runner(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
-    """Where the schools run. Default: a pool of `workers` processes (every core), since
-    reading, lemmatising, classifying and matching are CPU-bound Python and threads would
-    share one core under the GIL. `workers=1`: in this process, one school at a time.
-    `dask_address`: the workers of a running Dask cluster."""
+    """Where the school tasks run: threads of the flow's process, one per worker (each waits
+    for its school's work in `work_pool`); or, with `dask_address`, the workers of a running
+    Dask cluster, which then do the work themselves."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=dask_address)
-    workers = workers or os.cpu_count() or 1
+    return ThreadPoolTaskRunner(max_workers=_workers(workers))
+
+
+def _workers(workers: int | None) -> int:
+    return workers or os.cpu_count() or 1
+
+
+def work_pool(workers: int | None = None) -> Executor | None:
+    """Where the schools' work runs: a pool of `workers` processes (every core), since
+    reading, lemmatising, classifying and matching are CPU-bound Python and threads would
+    share one core under the GIL; each loads the models once when it starts. None for one
+    worker: the work runs in the flow's process, one school at a time. Spawned, not forked:
+    the flow's process runs Prefect's threads."""
+    workers = _workers(workers)
     if workers == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+        return None
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=warm_worker
+    )
+
+
+@contextmanager
+def _working(workers: int | None, dask_address: str | None) -> Iterator[None]:
+    """The run's worker processes, known to its school tasks for the block's duration."""
+    pool = None if dask_address else work_pool(workers)
+    token = _work_pool.set(pool)
+    try:
+        yield
+    finally:
+        _work_pool.reset(token)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 @contextmanager
 def _api_for_workers() -> Iterator[None]:
-    """Worker processes must report to the run's Prefect API. Without a configured server
-    Prefect starts a temporary one for this process only, and each worker would start (or
-    time out starting) its own; so its address is put into the context the workers get."""
+    """Dask workers run the school tasks and must report to the run's Prefect API. Without a
+    configured server Prefect starts a temporary one for this process only, and each worker
+    would start (or time out starting) its own; so its address is put into the context the
+    workers get. (Local worker processes make no API calls: the tasks stay in this process.)"""
     if PREFECT_API_URL.value():
         yield
         return
@@ -294,8 +418,9 @@ def review_region(
     dask_address: str | None = None,
     workers: int | None = None,
 ) -> RegionSummary:
-    """`cache_dir` (default OUT/.cache) keeps extraction results by file content between
-    runs, so a re-run after a few schools uploaded files reads only the new files.
+    """`cache_dir` (default OUT/.cache) keeps each file's extraction and document type by its
+    content between runs, so a re-run after a few schools uploaded files reads and types only
+    the new files.
     Schools run in parallel on `task_runner(workers, dask_address)`: every core by default,
     or the workers of a running Dask scheduler at `dask_address` (tcp://HOST:PORT), which
     must reach the same Prefect API and see the same paths."""
@@ -318,9 +443,15 @@ def review_region(
     if sheets:
         logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
     if keys:
-        with _api_for_workers(), task_runner(workers, dask_address) as runner:
-            futures = {
-                runner.submit(
+        model_version = _model_version()
+        with (
+            _api_for_workers() if dask_address else nullcontext(),
+            _working(workers, dask_address),
+            task_runner(workers, dask_address) as runner,
+        ):
+
+            def submit(folder: Path) -> PrefectFuture:
+                return runner.submit(
                     school_job,
                     parameters={
                         "folder": folder,
@@ -328,16 +459,31 @@ def review_region(
                         "report_date": report_date,
                         "settings_path": settings_path,
                         "result_storage": storage,
+                        "model_version": model_version,
                     },
-                ): folder
-                for folder in keys
-            }
-            for future in as_completed(list(futures)):
-                folder = futures[future]
-                sheets[folder] = _collect(future, folder, keys[folder], out_dir, report_date)
-                _report("file", len(stages.school_files(folder)))
-                _report("school")
-                logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
+                )
+
+            pending = {submit(folder): folder for folder in keys}
+            resubmitted: set[Path] = set()
+            while pending:
+                for future in as_completed(list(pending)):
+                    folder = pending.pop(future)
+                    sheet, reason = _outcome(future)
+                    if sheet is None and _SERVER_BUSY in reason and folder not in resubmitted:
+                        # The API refused a call after the client's own retries: nothing
+                        # is wrong with the school, so it gets one more go.
+                        logger.warning(
+                            "school %s: the Prefect API was busy (503); again", folder.name
+                        )
+                        resubmitted.add(folder)
+                        pending[submit(folder)] = folder
+                        continue
+                    sheets[folder] = _collect(
+                        sheet, reason, folder, keys[folder], out_dir, report_date
+                    )
+                    _report("file", len(stages.school_files(folder)))
+                    _report("school")
+                    logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
     summary = summarize([sheets[f] for f in folders], report_date.isoformat())
     (out_dir / "summary.json").write_text(
         json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"
@@ -351,18 +497,39 @@ def review_region(
     return summary
 
 
+# How a refused API call shows in a failed school's reason: httpx's HTTPStatusError text.
+# The Prefect API answers 503 when its database is busy (the temporary server's SQLite under
+# a large batch's writes), after the client's own retries.
+_SERVER_BUSY = "503 Service Unavailable"
+
+
+def _outcome(future: PrefectFuture) -> tuple[SchoolSheet | None, str]:
+    """The school's sheet, or None and why its review failed. A worker that could not even
+    run the task (its process died, an API call of the task engine was refused) raises from
+    the future: that too is the school's failure, not the region's."""
+    try:
+        future.wait()
+        state = future.state
+        if state.is_completed():
+            return state.result(), ""
+        return None, str(state.message or "the school's review failed")
+    except Exception as exc:  # the region's review goes on whatever one school met
+        return None, f"{type(exc).__name__}: {exc}"
+
+
 def _collect(
-    future: PrefectFuture, folder: Path, key: str, out_dir: Path, report_date: date
+    sheet: SchoolSheet | None,
+    reason: str,
+    folder: Path,
+    key: str,
+    out_dir: Path,
+    report_date: date,
 ) -> SchoolSheet:
     """The school's sheet, marked finished; or, when its review failed, a failed row."""
-    future.wait()
-    state = future.state
-    if state.is_completed():
-        sheet = state.result()
+    if sheet is not None:
         _mark_done(out_dir / folder.name, key)
         return sheet
     # One school's failure must not cost the region its review.
-    reason = str(state.message or "the school's review failed")
     get_run_logger().error("school %s failed: %s", folder.name, reason)
     sheet = _failed_sheet(folder, report_date, reason)
     target = out_dir / folder.name

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from classifiers.doctype import classify_rules, expected_result_type, title_zone
+from classifiers.doctype import (
+    DocTypePrediction,
+    classify_rules,
+    expected_result_type,
+    title_zone,
+)
 from classifiers.doctype_model import DocTypeClassifier
 from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, match_documents
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
@@ -81,13 +86,27 @@ def school_name(arp: Document | None, folder: Path) -> str:
     return folder.name
 
 
+def predict_types(
+    docs: list[Document], classifier: DocTypeClassifier | None = None
+) -> list[DocTypePrediction | None]:
+    """Each readable document's type by the promoted model (the rules without one), None for
+    an unreadable one. A document's type depends on it alone, so it can be kept with the
+    file's extraction and reused while the file and the model stay the same."""
+    readable = [d for d in docs if d.ok]
+    preds = iter(classifier.predict(readable) if classifier else map(classify_rules, readable))
+    return [next(preds) if d.ok else None for d in docs]
+
+
 def classify(
     docs: list[Document],
     arp: Document | None,
     low: float,
     classifier: DocTypeClassifier | None = None,
+    known: dict[str, DocTypePrediction] | None = None,
 ) -> list[DocRecord]:
-    """Type and evidence kind of every document, by the promoted model when one is given."""
+    """Type and evidence kind of every document, by the promoted model when one is given.
+    `known`: types predicted earlier by the same model, by document path (`predict_types`)."""
+    known = known or {}
     records = [DocRecord(file=d.path, sha256=d.sha256, format=d.format) for d in docs]
     to_predict = []
     for doc, record in zip(docs, records, strict=True):
@@ -100,8 +119,9 @@ def classify(
         else:
             to_predict.append((doc, record))
     if to_predict:
-        batch = [d for d, _ in to_predict]
-        preds = classifier.predict(batch) if classifier else [classify_rules(d) for d in batch]
+        batch = [d for d, _ in to_predict if d.path not in known]
+        new = iter(predict_types(batch, classifier))
+        preds = [known[d.path] if d.path in known else next(new) for d, _ in to_predict]
         for (_, record), pred in zip(to_predict, preds, strict=True):
             record.doc_type, record.evidence_kind = pred.doc_type, pred.evidence_kind
             record.probability, record.type_reasons = pred.probability, pred.reasons
@@ -181,14 +201,16 @@ def match_school(
     classifier: DocTypeClassifier | None = None,
     arp: Document | None = None,
     settings: MatchSettings | None = None,
+    known: dict[str, DocTypePrediction] | None = None,
 ) -> SchoolMatch:
     """Find the roadmap (in `arp` when the caller knows the file), type every document and
-    match them to the items: the stages `review_school` and the `match` command share."""
+    match them to the items: the stages `review_school` and the `match` command share.
+    `known`: document types predicted earlier (see `classify`)."""
     if arp is None:
         arp, roadmap = find_arp(docs)
     else:
         roadmap = parse_roadmap(arp)
-    records = classify(docs, arp, low, classifier)
+    records = classify(docs, arp, low, classifier, known)
     items = item_records(roadmap if roadmap and roadmap.found else None)
     return SchoolMatch(arp, roadmap, records, items, match(items, docs, records, settings))
 
@@ -211,9 +233,11 @@ def review_school(
     settings: RubricSettings,
     docs: list[Document] | None = None,
     classifier: DocTypeClassifier | None = None,
+    known: dict[str, DocTypePrediction] | None = None,
 ) -> SchoolSheet:
+    """`known`: document types `classifier` predicted earlier, by document path."""
     docs = extract_school(folder) if docs is None else docs
-    found = match_school(docs, settings.classifier.low_confidence, classifier)
+    found = match_school(docs, settings.classifier.low_confidence, classifier, known=known)
     arp, roadmap = found.arp, found.roadmap
     records, items, result = found.records, found.items, found.result
     by_file = {r.file: r for r in records}

@@ -63,26 +63,44 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
     review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     n_files = sum(1 for p in region.rglob("*") if p.is_file())
-    assert len(before) == n_files  # one stored extraction per file, keyed by its content
+    sheet = json.loads((tmp_path / "out" / "school_04_polyanskaya" / "sheet.json").read_text())
+    n_readable = sum(1 for d in sheet["documents"] if d["readable"])
+    # One stored extraction per file and one stored type per readable file, by content.
+    assert sum(k.startswith("extract-") for k in before) == n_files
+    assert sum(k.startswith("doctype-") for k in before) == n_readable
     changed = next((region / "school_04_polyanskaya").glob("Договор*"))
     changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
     review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
     after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    # The changed file was read again (a new entry); no other entry was written again.
-    assert len(after) == n_files + 1
+    # The changed file was read and typed again (two new entries); no other entry was
+    # written again.
+    new = sorted(k.split("-", 1)[0] for k in set(after) - set(before))
+    assert new == ["doctype", "extract"]
     assert {k: after[k] for k in before} == before
 
 
 def test_default_runner_uses_every_core() -> None:
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from concurrent.futures import ProcessPoolExecutor
 
-    from pipelines.review import task_runner, warm_worker
+    from prefect.task_runners import ThreadPoolTaskRunner
 
+    from pipelines.review import task_runner, warm_worker, work_pool
+
+    # The school tasks wait in threads of the flow's process; the work runs in processes.
     runner = task_runner()
-    if (os.cpu_count() or 1) > 1:
-        assert isinstance(runner, ProcessPoolTaskRunner)
-        assert runner._max_workers == os.cpu_count()
-        assert runner._initializer is warm_worker  # models load once per worker process
+    assert isinstance(runner, ThreadPoolTaskRunner)
+    pool = work_pool()
+    try:
+        if (os.cpu_count() or 1) > 1:
+            assert isinstance(pool, ProcessPoolExecutor)
+            assert pool._max_workers == os.cpu_count()
+            assert pool._initializer is warm_worker  # models load once per worker process
+        else:
+            assert pool is None
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    assert work_pool(workers=1) is None  # one worker: the flow's own process
     assert isinstance(task_runner(workers=1), ThreadPoolTaskRunner)
 
 

@@ -172,9 +172,9 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         assert after[name] == written, name
     assert f"{len(done_before)} school(s) finished by an earlier run" in rerun.stderr
     for name in set(schools) - set(done_before):
-        assert f"'review-school-{name}'" in rerun.stderr
+        assert f"'school-{name}'" in rerun.stderr
     for name in done_before:
-        assert f"'review-school-{name}'" not in rerun.stderr
+        assert f"'school-{name}'" not in rerun.stderr
 
 
 def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:

@@ -1,0 +1,172 @@
+"""The per-file cache: extraction and document type kept by file content, reused on re-runs;
+and a school refused by a busy Prefect API reviewed once more instead of being lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from tests.builders import copy_sample
+
+REPORT = date(2022, 6, 1)
+
+
+def _counting_typer(monkeypatch) -> list[str]:
+    """Paths of the documents given to the document-type model, in this process."""
+    import pipelines.review as review
+
+    typed: list[str] = []
+    real = review.stages.predict_types
+
+    def counting(docs, classifier=None):
+        typed.extend(d.path for d in docs)
+        return real(docs, classifier)
+
+    monkeypatch.setattr(review.stages, "predict_types", counting)
+    return typed
+
+
+def test_a_new_model_types_every_file_again_without_reading_it(
+    tmp_path: Path, monkeypatch, extract_calls: list[str]
+) -> None:
+    import pipelines.review as review
+
+    folder = copy_sample(tmp_path / "region", ["school_01_sosnovskaya"]) / "school_01_sosnovskaya"
+    typed = _counting_typer(monkeypatch)
+    cache = review.FileCache(tmp_path / "cache")
+    docs, types = review.school_documents(folder, cache, "model-a")
+    files = review.stages.school_files(folder)
+    readable = sorted(d.path for d in docs if d.ok)
+    assert len(extract_calls) == len(files)
+    assert sorted(typed) == sorted(types) == readable
+    extract_calls.clear()
+    typed.clear()
+    # Same files, same model: nothing is read or typed again, and the kept results are equal.
+    again, again_types = review.school_documents(folder, cache, "model-a")
+    assert extract_calls == [] and typed == []
+    assert [d.model_dump() for d in again] == [d.model_dump() for d in docs]
+    assert {k: v.model_dump() for k, v in again_types.items()} == {
+        k: v.model_dump() for k, v in types.items()
+    }
+    # Another model: every readable file is typed again, none is read again.
+    review.school_documents(folder, cache, "model-b")
+    assert extract_calls == []
+    assert sorted(typed) == readable
+
+
+def test_an_unreadable_cache_entry_is_redone(
+    tmp_path: Path, monkeypatch, extract_calls: list[str]
+) -> None:
+    import pipelines.review as review
+
+    folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
+    cache = review.FileCache(tmp_path / "cache")
+    docs, _ = review.school_documents(folder, cache, "m")
+    extract_calls.clear()
+    # A run killed while writing an entry leaves a truncated file behind.
+    victim = sorted(review.stages.school_files(folder))[0]
+    entry = tmp_path / "cache" / review._extraction_key(review.file_id(victim, folder))
+    entry.write_bytes(entry.read_bytes()[:20])
+    again, _ = review.school_documents(folder, cache, "m")
+    assert extract_calls == [victim.name]
+    assert [d.model_dump() for d in again] == [d.model_dump() for d in docs]
+
+
+def test_touched_school_reuses_its_unchanged_files_types_and_scores_as_fresh(
+    prefect_harness, tmp_path: Path, monkeypatch, extract_calls: list[str]
+) -> None:
+    import pipelines.review as review
+    from classifiers.doctype_model import load_classifier
+    from expert_sheet.settings import load_settings
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    out = tmp_path / "out"
+    # workers=1: the counting patches live in this process, not in worker processes.
+    review.review_region(region, out, REPORT, workers=1)
+    typed = _counting_typer(monkeypatch)
+    extract_calls.clear()
+    school = region / "school_04_polyanskaya"
+    changed = next(school.glob("Договор*"))
+    changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
+    review.review_region(region, out, REPORT, workers=1)
+    # Only the changed file is read and typed; the school's other files come from the cache.
+    assert extract_calls == [changed.name]
+    assert typed == [changed.name]
+    # The sheet scored from cached types is the one a review from scratch gives.
+    fresh = review.stages.review_school(
+        school, REPORT, load_settings(), classifier=load_classifier()
+    )
+    written = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
+    assert written == json.loads(fresh.model_dump_json())
+
+
+def _busy_error() -> httpx.HTTPStatusError:
+    request = httpx.Request("POST", "http://127.0.0.1:4200/api/task_runs/")
+    response = httpx.Response(503, request=request)
+    return httpx.HTTPStatusError(
+        "Server error '503 Service Unavailable' for url 'http://127.0.0.1:4200/api/task_runs/'",
+        request=request,
+        response=response,
+    )
+
+
+def test_school_refused_by_a_busy_api_is_reviewed_again(
+    prefect_harness, tmp_path: Path, monkeypatch
+) -> None:
+    import pipelines.review as review
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    real = review.review_school
+    calls: list[str] = []
+
+    def busy_once(folder, *args, **kwargs):
+        calls.append(folder.name)
+        if folder.name == "school_04_polyanskaya" and calls.count(folder.name) == 1:
+            raise _busy_error()
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(review, "review_school", busy_once)
+    summary = review.review_region(region, tmp_path / "out", REPORT, workers=1)
+    assert summary.failed == []
+    assert sorted(calls) == [
+        "school_01_sosnovskaya",
+        "school_04_polyanskaya",
+        "school_04_polyanskaya",
+    ]
+    assert (tmp_path / "out" / "school_04_polyanskaya" / review.DONE_MARK).exists()
+
+
+def test_a_busy_api_is_retried_once_only(prefect_harness, tmp_path: Path, monkeypatch) -> None:
+    import pipelines.review as review
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    calls: list[str] = []
+
+    def always_busy(folder, *args, **kwargs):
+        calls.append(folder.name)
+        raise _busy_error()
+
+    monkeypatch.setattr(review, "review_school", always_busy)
+    summary = review.review_region(region, tmp_path / "out", REPORT, workers=1)
+    assert calls == ["school_04_polyanskaya"] * 2
+    assert summary.failed == ["school_04_polyanskaya"]
+
+
+class _WorkerLostFuture:
+    """A process-pool future whose worker could not run the task at all: waiting on it
+    raises what the worker met (here the API refusing the task engine's call)."""
+
+    def wait(self, timeout: float | None = None) -> None:
+        raise _busy_error()
+
+
+def test_a_task_that_never_ran_is_the_schools_failure_not_the_regions() -> None:
+    import pipelines.review as review
+
+    sheet, reason = review._outcome(_WorkerLostFuture())
+    assert sheet is None
+    # Named as a refused call, so the region flow submits the school once more.
+    assert review._SERVER_BUSY in reason
