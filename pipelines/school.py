@@ -24,7 +24,7 @@ from extractors.roadmap import Roadmap, parse_roadmap
 
 _SCHOOL_NAME = re.compile(
     r"\b((?:М[АБК]?ОУ|Г[БА]?ОУ|ЧОУ|МОБУ|МОАУ)\s*[«\"]?[^\n]{3,80}?(?:школа|СОШ|ООШ|СШ|гимназия|"
-    r"лицей)[^\n,.]{0,30})",
+    r"лицей)(?:\s*№\s*\d+)?[»\"]?)",
     re.I,
 )
 _ARP_HINT = re.compile(r"антирисков|\bАРП\b|программ\w+ (мер|по )", re.I)

@@ -279,3 +279,14 @@ def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> No
                 assert cell.value.startswith(name)
                 target = (reviewed / folder / cell.hyperlink.target).resolve()
                 assert target == (SAMPLE / folder / name).resolve()
+
+
+def test_school_names_are_the_names_alone(reviewed: Path) -> None:
+    # The АРП's heading runs on after the name ("… № 14 фактор «Недостаточная …»", a signature
+    # line "… СОШ» ____ Ю.В."); the sheet and the summary want the school's name only.
+    def plain(name: str) -> str:
+        return name.replace("«", '"').replace("»", '"')
+
+    for folder, truth in truths().items():
+        sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
+        assert plain(sheet["school"]) == plain(truth["school"]), folder
