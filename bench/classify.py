@@ -144,10 +144,6 @@ def sample_truth() -> tuple[list[dict[str, str]], list[str], list[str]] | None:
     return records, labels, names
 
 
-def _shown(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def held_out_block(
     model: Any, path: Path, quiet: bool
 ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -160,7 +156,7 @@ def held_out_block(
         ("title words", lambda rs: [title_keyword(r) for r in rs]),
     ]
     results = [score(name, truth, fn(held)) for name, fn in systems]
-    out = [f"held-out: {_shown(path)} ({len(held)} documents)", *table(results)]
+    out = [f"held-out: {dm.repo_relative(path)} ({len(held)} documents)", *table(results)]
     if not quiet:
         out += ["  F1 per type:", *per_class(results)]
     # What the expert sees: below the threshold a type is flagged, not decided.
@@ -192,8 +188,8 @@ def run(data: Path, quiet: bool, heldout: Sequence[Path] = ()) -> int:
     dm.fit_model(subset, [r["doc_type"] for r in subset])
     subset_wall = time.perf_counter() - wall
 
-    out = [f"trained on {len(train)} documents ({_shown(data / 'train.jsonl')}); "
-           f"targets checked on {_shown(paths[0])}"]
+    out = [f"trained on {len(train)} documents ({dm.repo_relative(data / 'train.jsonl')}); "
+           f"targets checked on {dm.repo_relative(paths[0])}"]
     primary: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
     for n, path in enumerate(paths):
@@ -221,7 +217,7 @@ def run(data: Path, quiet: bool, heldout: Sequence[Path] = ()) -> int:
         f"prediction with reasons: {per_second:.0f} documents per CPU-second "
         f"({len(held) + len(train)} documents, one process, one thread)",
         "",
-        f"targets (on {_shown(paths[0])}):",
+        f"targets (on {dm.repo_relative(paths[0])}):",
         *(f"  [{'PASS' if ok else 'FAIL'}] {name}" for name, ok in checks),
     ]
     sample = sample_truth()

@@ -936,7 +936,7 @@ def train_model(
         "classifier": pipeline_params(params)["classifier"],
         "data": {
             "train": {
-                "path": _rel(train_path),
+                "path": repo_relative(train_path),
                 "sha256": _sha256(train_path),
                 "n": len(rows),
                 "per_class": dict(sorted(Counter(y).items())),
@@ -967,7 +967,7 @@ def train_model(
         proba = model.predict_proba(held).max(axis=1)
         truth = [r["doc_type"] for r in held]
         result["data"]["heldout"] = {
-            "path": _rel(heldout_path),
+            "path": repo_relative(heldout_path),
             "sha256": _sha256(heldout_path),
             "n": len(held),
             "per_class": dict(sorted(Counter(truth).items())),
@@ -983,7 +983,8 @@ def train_model(
     return result
 
 
-def _rel(path: Path) -> str:
+def repo_relative(path: Path) -> str:
+    """A path as shown in reports and model cards: relative to the repository when inside it."""
     try:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
@@ -1007,7 +1008,7 @@ def evaluate_models(model_paths: Sequence[Path], data_dir: Path) -> dict[str, An
     rows = read_jsonl(path)
     truth = [r["doc_type"] for r in rows]
     out: dict[str, Any] = {
-        "data": _rel(path),
+        "data": repo_relative(path),
         "sha256": _sha256(path),
         "n": len(rows),
         "models": [],

@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
+from classifiers.doctype_model import repo_relative
 from classifiers.matching import (
     BACKGROUND_PATH,
     FEATURES,
@@ -399,10 +400,7 @@ def main(argv: list[str] | None = None) -> None:
         settings, background, report = fit(
             cases, two_stage=args.two_stage, second_pass=args.second_pass
         )
-        report["data"] = [
-            str(p.relative_to(ROOT) if p.is_absolute() and p.is_relative_to(ROOT) else p)
-            for p in args.data
-        ]
+        report["data"] = [repo_relative(p) for p in args.data]
         write_settings(settings, report, args.out)
         write_background(background, args.out.with_name(BACKGROUND_PATH.name))
         print(json.dumps(report, ensure_ascii=False))
