@@ -1,8 +1,6 @@
 """Prefect flows: a region's export in, draft expert sheets and the region summary out."""
 
-# No `from __future__ import annotations` here: Prefect builds the subflow's parameter model
-# from its annotations inside worker processes, where string annotations failed to resolve
-# ("`Review_SchoolModel` is not fully defined; you should define `Path`").
+from __future__ import annotations
 
 import hashlib
 import importlib
