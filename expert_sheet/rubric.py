@@ -22,7 +22,9 @@ CRITERIA = {
 MAX_SCORE = {"K1": 3, "K2": 1, "K3": 1, "K4": 1, "K5": 1, "K6": 1}
 
 _TASKS_HEADING = re.compile(r"^\s*(основные\s+)?задач[иа]\b", re.I | re.M)
-_INDICATORS_HEADING = re.compile(r"^\s*(целевые\s+)?показател[иь]\b", re.I | re.M)
+# A section of indicators ("Целевые показатели:", "Показатели реализации программы"), not
+# the risk profile's table whose first column is headed "Показатель".
+_INDICATORS_HEADING = re.compile(r"^\s*(?:\d+\.\s*)?(?:целевые\s+)?показатели\b", re.I | re.M)
 
 
 def is_planned(item: ItemRecord, report_date: date, concrete: set[str]) -> bool:

@@ -80,6 +80,20 @@ def test_k1_not_assessable_without_roadmap() -> None:
     assert total(scores) == scores["K2"] + scores["K3"]
 
 
+@pytest.mark.parametrize(
+    ("arp_text", "k3"),
+    [
+        ("Целевые показатели:\n– доля неуспевающих снижена до 5%;", 1),
+        ("4. Показатели реализации программы\n– охват 100% педагогов", 1),
+        # The risk profile's table: its column is headed "Показатель", no indicators stated.
+        ("Динамика показателей, характеризующих фактор риска:\nПоказатель | 2021 | 2022", 0),
+    ],
+)
+def test_k3_without_roadmap_needs_an_indicators_section(arp_text: str, k3: int) -> None:
+    scores, reasons = score([], arp_text, False, [doc("a.pdf")], REPORT, S)
+    assert scores["K3"] == k3, reasons["K3"]
+
+
 def test_order_alone_does_not_implement_but_expected_order_does() -> None:
     plain = item(1)
     promised = item(
