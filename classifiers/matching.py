@@ -54,6 +54,7 @@ FEATURES = (
     "passage_relative",
     "shared_weight",
     "report_passage",
+    "dated_entry",
 )
 # The second pass's own inputs, computed from the first pass's probabilities.
 RANK_FEATURES = (
@@ -77,6 +78,27 @@ DATE_SLACK = timedelta(days=14)
 # words, overlapping by half, find an item told in one paragraph of a long text.
 PASSAGE_WORDS = 30
 DATE_SCAN_CHARS = 4000
+# A report "in the naming order" lists what was done, a date opening each entry
+# ("2. 17.01.2022 — маршруты составлены педагогами ..."): each entry is a small document of its
+# own, told in other words than the roadmap's and dated within its item's deadline.
+_ENTRY_START = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}[.)][ \t]*)?"
+    r"(\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл"
+    r"|август|сентябр|октябр|ноябр|декабр)\w*\s+\d{4})(?:\s*г\.?)?\s*[-–—:|]"
+)
+ENTRY_CHARS = 400
+# Words sharing their first letters share a root often enough to count as the same word
+# when a paraphrase turns a noun into a verb ("проведение"/"провели", "участие"/"участвовали").
+STEM_CHARS = 5
+# "в рамках программы антирисковых мер «Несформированность внутришкольной системы повышения
+# квалификации»": the programme's name is in half the school's papers and says nothing of
+# which activity a paper proves, yet it shares its words with some items ("Педсовет «Итоги
+# работы внутришкольной системы повышения квалификации»").
+_PROGRAMME_NAME = re.compile(
+    r"(программ\w*\s+антирисков\w*\s+мер\w*|АРП)(?:\s+по\s+(?:направлению|риску|фактору))?"
+    r"\s*[«\"„“][^»\"”“]{3,250}[»\"”“]",
+    re.I,
+)
 # Papers that tell of several activities: a narrative report, a protocol with an agenda of
 # several points. Their other items get the report threshold, not the stricter extra one.
 MANY_TOPICS = frozenset({"report", "protocol"})
@@ -102,10 +124,19 @@ class MatchSettings(BaseModel):
     rank_intercept: float = 0.0
 
     def final(self) -> tuple[dict[str, float], float]:
-        """The weights and intercept of the pass that gives the probability."""
-        if self.rank_weights:
-            return self.rank_weights, self.rank_intercept
-        return self.weights, self.intercept
+        """Per signal, its whole weight in the probability's log-odds, and the intercept.
+        The second pass weighs the first pass's log-odds, itself a weighted sum of the
+        signals: that part is handed back to the signals, so an explanation names what was
+        found in the document, not "the first pass was sure"."""
+        if not self.rank_weights:
+            return self.weights, self.intercept
+        through = self.rank_weights.get("first_pass", 0.0)
+        weights = {
+            f: self.rank_weights.get(f, 0.0) + through * self.weights.get(f, 0.0)
+            for f in FEATURES
+        }
+        weights.update({f: self.rank_weights.get(f, 0.0) for f in RANK_FEATURES[1:]})
+        return weights, self.rank_intercept + through * self.intercept
 
 
 def load_match_settings(path: Path | None = None) -> MatchSettings:
@@ -219,16 +250,24 @@ def _word_matrix(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return known, m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
 
 
+def _stem(word: str) -> str:
+    return word[:STEM_CHARS]
+
+
 def _soft_coverage(
     bag: set[str], doc_words: set[str], doc_matrix: np.ndarray, idf: dict[str, float]
 ) -> float:
     """Share of the item's words the document speaks of, where a word the document lacks
-    counts by its nearest navec neighbour in the document ("заседание" finds "совещание")."""
+    counts if the document has a word of the same stem ("разработка" finds "разработана":
+    lemmas keep the noun and the verb apart) or else by its nearest navec neighbour in the
+    document ("заседание" finds "совещание")."""
     total = sum(idf[w] for w in bag)
     if not total:
         return 0.0
-    missing = sorted(bag - doc_words)
-    covered = sum(idf[w] for w in bag & doc_words)
+    stems = {_stem(w) for w in doc_words if len(w) > STEM_CHARS}
+    same = {w for w in bag - doc_words if len(w) > STEM_CHARS and _stem(w) in stems}
+    missing = sorted(bag - doc_words - same)
+    covered = sum(idf[w] for w in (bag & doc_words) | same)
     known, m = _word_matrix(missing)
     if known and len(doc_matrix):
         nearest = np.clip((m @ doc_matrix.T).max(axis=1), 0.0, 1.0)
@@ -258,6 +297,46 @@ def document_dates(text: str) -> list[date]:
         if d.precision == "day" and d.end is not None:
             found.append(d.end)
     return found
+
+
+def dated_entries(text: str) -> list[tuple[date, list[str]]]:
+    """The entries of a dated list in the document, each with its date and lemmas; fewer than
+    two such entries are no list."""
+    starts = list(_ENTRY_START.finditer(text))
+    if len(starts) < 2:
+        return []
+    out = []
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
+        d = parse_deadline(m.group(1))
+        if d.precision == "day" and d.end is not None:
+            out.append((d.end, lemmas(text[m.end() : min(end, m.end() + ENTRY_CHARS)])))
+    return out if len(out) >= 2 else []
+
+
+def _entry_signal(
+    items: Sequence[ItemText],
+    acts: Sequence[set[str]],
+    entries: Sequence[tuple[date, list[str]]],
+    idf: dict[str, float],
+) -> list[float]:
+    """Per item: how well the dated entry that tells of it covers its activity (synonyms
+    count), where an entry tells of the item whose deadline holds its date and whose words it
+    covers best; 0 for an item no entry is about."""
+    out = [0.0] * len(items)
+    for when, words in entries:
+        bag = set(words)
+        _, m = _word_matrix(sorted(bag))
+        best, best_k = 0.0, -1
+        for k, item in enumerate(items):
+            if not _date_signals(item, [when])[0]:
+                continue
+            cover = _soft_coverage(acts[k], bag, m, idf)
+            if cover > best:
+                best, best_k = cover, k
+        if best_k >= 0:
+            out[best_k] = max(out[best_k], best)
+    return out
 
 
 def _idf(bags: Sequence[set[str]], background: Background | None = None) -> dict[str, float]:
@@ -295,7 +374,17 @@ class PairFeatures(BaseModel):
     dates: list[list[str]]
 
 
+def without_programme_name(doc: DocText) -> DocText:
+    """The document with the programme's quoted name left out (see `_PROGRAMME_NAME`)."""
+    title = _PROGRAMME_NAME.sub(r"\1", doc.title)
+    body = _PROGRAMME_NAME.sub(r"\1", doc.body)
+    if title == doc.title and body == doc.body:
+        return doc
+    return doc.model_copy(update={"title": title, "body": body})
+
+
 def doc_bag(doc: DocText) -> set[str]:
+    doc = without_programme_name(doc)
     return set(lemmas(doc.title)) | set(lemmas(doc.body))
 
 
@@ -308,6 +397,7 @@ def pair_features(
     title_weight: float = 2.0,
     background: Background | None = None,
 ) -> PairFeatures:
+    docs = [without_programme_name(d) for d in docs]
     act = [set(lemmas(i.activity)) for i in items]
     res = [set(lemmas(i.result)) for i in items]
     titles = [set(lemmas(d.title)) for d in docs]
@@ -325,9 +415,11 @@ def pair_features(
     doc_matrices = [_word_matrix(sorted(w))[1] for w in doc_words]
     doc_passages = [passages(lemmas(f"{d.title}\n{d.body}")) for d in docs]
     doc_dates = [document_dates(f"{d.title}\n{d.body}") for d in docs]
+    doc_entries = [dated_entries(f"{d.title}\n{d.body}") for d in docs]
     out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
     for di, doc in enumerate(docs):
         appendix = _appendix_number(doc.name)
+        entry = _entry_signal(items, act, doc_entries[di], idf)
         rows = []
         for ii, item in enumerate(items):
             f = dict.fromkeys(FEATURES, 0.0)
@@ -353,6 +445,7 @@ def pair_features(
             # Coverage is a share: an item of common words ("утверждение программы антирисковых
             # мер") is fully covered by any order citing the АРП; how much rare vocabulary is
             # shared tells the two apart.
+            f["dated_entry"] = entry[ii]
             f["shared_weight"] = math.log1p(sum(idf[w] for w in bag & doc_words[di]))
             rows.append([f[name] for name in FEATURES])
             shared = bag & doc_words[di]
@@ -544,6 +637,7 @@ _SAYS = {
     "best_for_item": "из всех документов этот ближе всего к мероприятию",
     "passage_coverage": "мероприятие описано в одном абзаце ({v:.0%})",
     "report_passage": "отчёт описывает мероприятие в отдельном абзаце ({v:.0%})",
+    "dated_entry": "пункт отчёта с датой в сроке мероприятия говорит о нём ({v:.0%})",
     "shared_weight": "общие редкие слова: {words}",
     "first_pass": "признаки в совокупности за ({v:+.1f})",
     "first_pass_best_document": "по совокупности признаков документ ближе всего к этому",
@@ -552,9 +646,15 @@ _SAYS = {
 
 
 def contributions(signals: dict[str, float], settings: MatchSettings) -> dict[str, float]:
-    """Each signal's push on the log-odds (weight × value), the strongest first."""
+    """Each signal's push on the log-odds (weight × value), the strongest first; with them
+    and the intercept of `MatchSettings.final` the log-odds add up."""
     weights, _ = settings.final()
     pushes = {f: round(weights.get(f, 0.0) * v, 3) for f, v in signals.items()}
+    if "first_pass" in signals and settings.rank_weights:
+        # The first pass's log-odds enter the second clipped at ±9.2: what the clip took off.
+        raw = sum(settings.weights.get(f, 0.0) * signals.get(f, 0.0) for f in FEATURES)
+        off = signals["first_pass"] - raw - settings.intercept
+        pushes["first_pass"] = round(settings.rank_weights.get("first_pass", 0.0) * off, 3)
     return dict(sorted(((f, w) for f, w in pushes.items() if w), key=lambda fw: -abs(fw[1])))
 
 

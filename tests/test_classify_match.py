@@ -9,6 +9,7 @@ import pytest
 
 from classifiers.doctype import classify_rules, expected_result_type
 from classifiers.matching import (
+    _SAYS,
     FEATURES,
     Background,
     DocText,
@@ -17,6 +18,7 @@ from classifiers.matching import (
     assign,
     background_from,
     document_dates,
+    first_pass,
     load_background,
     load_match_settings,
     match_documents,
@@ -159,7 +161,10 @@ def test_matching_with_the_learnt_settings_and_off_plan() -> None:
     _, intercept = load_match_settings().final()
     logit = sum(m.contributions.values()) + intercept
     assert abs(1 / (1 + np.exp(-logit)) - m.score) < 0.01
-    assert "совпадают слова мероприятия (94%)" in m.reason
+    # The reason names the strongest push first, in the expert's words.
+    strongest = next(f for f, w in m.contributions.items() if w > 0 and f in _SAYS)
+    said = _SAYS[strongest].split("(")[0].split(":")[0].strip()
+    assert m.reason.split(": ", 1)[1].startswith(said)
 
 
 def test_lemma_signals_prefer_the_right_item() -> None:
@@ -245,7 +250,12 @@ def test_threshold_decides_and_documents_without_items_are_off_plan() -> None:
 
 def test_shipped_weights_are_learnt_not_blank() -> None:
     settings = load_match_settings()
-    assert settings.weights["activity_overlap"] > 0 and 0 < settings.threshold < 1
+    weights, _ = settings.final()
+    # The activity's words found (exactly; or by stem or synonym, a superset) push towards a
+    # match, a date outside the deadline away from it. The two coverages move together, so
+    # only their sum has a sign to check.
+    assert weights["activity_overlap"] + weights["soft_activity"] > 0
+    assert weights["date_outside"] < 0 and 0 < settings.threshold < 1
 
 
 def test_background_makes_words_of_every_paper_weigh_less() -> None:
@@ -377,12 +387,18 @@ def test_rank_features_compare_a_pair_with_its_document_and_item() -> None:
 def test_a_second_pass_changes_the_probabilities_only_when_learnt() -> None:
     settings = load_match_settings()
     feats = pair_features(ITEMS, DOCS, background=load_background())
-    first = probabilities(feats, settings)
-    if not settings.rank_weights:  # the shipped matcher is one pass (README: why)
-        assert settings.final() == (settings.weights, settings.intercept)
+    first = first_pass(np.asarray(feats.values), settings)
+    one = settings.model_copy(update={"rank_weights": {}})
+    assert one.final() == (settings.weights, settings.intercept)
     names = ("first_pass", "first_pass_best_document")
-    second = settings.model_copy(update={"rank_weights": dict.fromkeys(names, 1.0)})
-    assert second.final() == (second.rank_weights, 0.0)
+    second = settings.model_copy(
+        update={"rank_weights": dict.fromkeys(names, 1.0), "rank_intercept": 0.0}
+    )
+    # Through the first pass's log-odds (weight 1) each signal keeps its first-pass weight.
+    weights, intercept = second.final()
+    assert intercept == settings.intercept
+    assert all(weights[f] == settings.weights[f] for f in FEATURES)
+    assert weights["first_pass_best_document"] == 1.0 and "first_pass" not in weights
     # The second pass sees the first pass's log-odds and whether the pair is the document's
     # best: with these weights a document's best item gains, the others do not.
     both = probabilities(feats, second)
