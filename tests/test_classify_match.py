@@ -17,6 +17,8 @@ from classifiers.matching import (
     MatchSettings,
     assign,
     background_from,
+    dated_entries,
+    doc_bag,
     document_dates,
     first_pass,
     load_background,
@@ -25,6 +27,7 @@ from classifiers.matching import (
     pair_features,
     probabilities,
     rank_features,
+    without_programme_name,
 )
 from extractors.model import Block, Document
 
@@ -337,6 +340,52 @@ def test_passage_coverage_finds_an_item_told_in_one_paragraph() -> None:
     assert near["passage_coverage"] == 1.0 > far["passage_coverage"]
     assert near["report_passage"] == 1.0 and far["report_passage"] == 0.0
     assert near["passage_relative"] == 1.0
+
+
+NARRATIVE = DocText(
+    name="Отчёт о реализации АРП.pdf",
+    title="Отчёт о реализации программы антирисковых мер «Низкая учебная мотивация "
+    "обучающихся» за первое полугодие",
+    body="За отчётный период проведено следующее:\n"
+    "1. 25.02.2022 — педагоги заполнили анкету самооценки и выполнили диагностическую работу.\n"
+    "2. 24.03.2022 — педагоги посещали уроки коллег и заполняли лист наблюдения.\n"
+    "Работа будет продолжена.",
+    doc_type="report",
+)
+ENTRY_ITEMS = [
+    ItemText(number="1", activity="Диагностика профессиональных дефицитов педагогов",
+             start=date(2022, 2, 25), end=date(2022, 2, 25)),
+    # Shares "урок" and "педагог" with the second entry too, but its deadline is May.
+    ItemText(number="2", activity="Открытые уроки педагогов",
+             start=date(2022, 5, 1), end=date(2022, 5, 31)),
+    ItemText(number="3", activity="Посещение уроков педагогами с последующим анализом",
+             start=date(2022, 3, 1), end=date(2022, 3, 31)),
+]
+
+
+def test_a_dated_list_is_read_entry_by_entry() -> None:
+    entries = dated_entries(f"{NARRATIVE.title}\n{NARRATIVE.body}")
+    assert [d for d, _ in entries] == [date(2022, 2, 25), date(2022, 3, 24)]
+    assert "анкета" in entries[0][1] and "анкета" not in entries[1][1]
+    # One dated line is no list: an order "от 14.02.2022" is not a report of events.
+    assert dated_entries("Приказ\n14.02.2022 — О проведении семинара") == []
+    signal = [_signals(k, 0, ENTRY_ITEMS, [NARRATIVE])["dated_entry"] for k in range(3)]
+    assert signal[0] > 0 and signal[2] > 0 and signal[1] == 0.0
+
+
+def test_the_programme_name_is_left_out_of_the_documents() -> None:
+    plain = without_programme_name(NARRATIVE)
+    assert "мотивация" not in plain.title and "программы антирисковых мер" in plain.title
+    assert "мотивация" not in doc_bag(NARRATIVE)
+    item = [ItemText(number="1", activity="Диагностика учебной мотивации обучающихся")]
+    assert _signals(0, 0, item, [NARRATIVE])["activity_overlap"] == 0.0
+
+
+def test_soft_coverage_counts_a_word_of_the_same_stem() -> None:
+    items = [ItemText(number="1", activity="разработка положения")]
+    docs = [DocText(name="a", title="Справка", body="положение разработано рабочей группой")]
+    signals = _signals(0, 0, items, docs)
+    assert signals["activity_overlap"] < 1.0 and signals["soft_activity"] == pytest.approx(1.0)
 
 
 def test_shared_weight_tells_rare_shared_words_from_common_ones() -> None:
