@@ -107,20 +107,58 @@ def review_key(folder: Path, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
+def files_signature(folder: Path, fingerprint: str) -> str:
+    """How a school's files look to the file system, without reading them: each file's
+    name, size, modification and status-change times and inode. Any write moves the
+    status-change time, which no program can set back (git's index relies on the same), so
+    while the signature is unchanged so are the contents; when it changed, the files are
+    hashed (`review_key`) and only a changed content makes the school be reviewed again."""
+    digest = hashlib.sha256()
+    for part in (str(folder.resolve()), fingerprint):
+        digest.update(part.encode() + b"\0")
+    for path in stages.school_files(folder):
+        st = path.stat()
+        digest.update(
+            f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\0"
+            f"{st.st_ctime_ns}\0{st.st_ino}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+def _done_mark(target: Path) -> tuple[str, str]:
+    """The key and files' signature an earlier run finished the school with; empty if none."""
+    try:
+        lines = (target / DONE_MARK).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return "", ""
+    return lines[0].strip(), (lines[1].strip() if len(lines) > 1 else "")
+
+
+def school_key(folder: Path, target: Path, fingerprint: str) -> tuple[str, str]:
+    """The school's review key and its files' signature. When the signature is the one the
+    school was finished with, its key is taken from the mark instead of hashing every file
+    again (on a real export, gigabytes of scans each run)."""
+    signature = files_signature(folder, fingerprint)
+    key, signed = _done_mark(target)
+    if key and signed == signature:
+        return key, signature
+    return review_key(folder, fingerprint), signature
+
+
 def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:
     """The sheet of an earlier run when it was finished with the same key, else None."""
+    if _done_mark(target)[0] != key:
+        return None
     try:
-        if (target / DONE_MARK).read_text(encoding="utf-8").strip() != key:
-            return None
         return SchoolSheet.model_validate_json((target / "sheet.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def _mark_done(target: Path, key: str) -> None:
+def _mark_done(target: Path, key: str, signature: str = "") -> None:
     # Written last and atomically: a run killed before this point reviews the school again.
     tmp = target / (DONE_MARK + ".tmp")
-    tmp.write_text(key, encoding="utf-8")
+    tmp.write_text(f"{key}\n{signature}", encoding="utf-8")
     os.replace(tmp, target / DONE_MARK)
 
 
@@ -288,14 +326,14 @@ def review_region(
     storage = _storage_path(cache_dir or out_dir / ".cache")
     fingerprint = run_fingerprint(report_date, settings_path)
     sheets: dict[Path, SchoolSheet] = {}
-    keys: dict[Path, str] = {}
+    keys: dict[Path, tuple[str, str]] = {}  # the key and files' signature of each to review
     for folder in folders:
-        key = review_key(folder, fingerprint)
+        key, signature = school_key(folder, out_dir / folder.name, fingerprint)
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
             if not keys and not dask_address and _workers(workers) > 1:
                 start_workers_early()
-            keys[folder] = key
+            keys[folder] = key, signature
             continue
         sheets[folder] = earlier
         _report("file", len(stages.school_files(folder)))
@@ -381,13 +419,14 @@ def _collect(
     sheet: SchoolSheet | None,
     reason: str,
     folder: Path,
-    key: str,
+    key: tuple[str, str],
     out_dir: Path,
     report_date: date,
 ) -> SchoolSheet:
-    """The school's sheet, marked finished; or, when its review failed, a failed row."""
+    """The school's sheet, marked finished (`key`: its review key and files' signature);
+    or, when its review failed, a failed row."""
     if sheet is not None:
-        _mark_done(out_dir / folder.name, key)
+        _mark_done(out_dir / folder.name, *key)
         return sheet
     # One school's failure must not cost the region its review.
     get_run_logger().error("school %s failed: %s", folder.name, reason)
