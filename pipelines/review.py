@@ -27,6 +27,7 @@ from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
 from expert_sheet.xlsx import write_summary_xlsx
+from extractors.detect import is_image
 from extractors.extract import extract, sha256_of  # noqa: F401 - tests count its calls
 from extractors.model import ExtractionError
 from pipelines import school as stages
@@ -294,6 +295,14 @@ def _api_for_workers() -> Iterator[None]:
         yield
 
 
+def _expected_work(folder: Path) -> tuple[int, int]:
+    """Sort key: schools with pictures (OCR, 1.4-2.4 s a page against about 20 ms for a text
+    document) first, then the ones with more files. Started last, a long school keeps one
+    worker busy while the others have nothing left to do."""
+    files = stages.school_files(folder)
+    return -sum(1 for p in files if is_image(p)), -len(files)
+
+
 def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
     return SchoolSheet(
         school=folder.name,
@@ -361,7 +370,7 @@ def review_region(
                     },
                 )
 
-            pending = {submit(folder): folder for folder in keys}
+            pending = {submit(folder): folder for folder in sorted(keys, key=_expected_work)}
             resubmitted: set[Path] = set()
             while pending:
                 for future in as_completed(list(pending)):
