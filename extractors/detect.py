@@ -30,6 +30,16 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+def is_image(path: Path) -> bool:
+    """Whether the file is a picture (a photographed or scanned page, read by OCR), from its
+    first bytes alone: cheaper than `detect` when that is all one needs to know."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
+        return True
+    return any(head.startswith(magic) for magic, _ in _IMAGE_MAGIC)
+
+
 def detect(path: Path) -> tuple[str, str]:
     """(format, detail): format is a READABLE name or empty, zip, executable, encrypted,
     unsupported, unknown; detail names the sub-kind (jpeg, xls, ods...) for messages."""

@@ -34,13 +34,17 @@ _UNSUPPORTED = {
 
 def sha256_of(path: Path) -> str:
     # A review hashes each file for its school's resume key, its cache key and its record;
-    # keyed by size and modification time, the file is read for hashing once per process.
+    # keyed by what the file system says of it, the file is read for hashing once per
+    # process. The status-change time too: a rewrite that keeps the size and puts the
+    # modification time back (`cp -p`) still moves it.
     stat = path.stat()
-    return _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    return _sha256(
+        str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    )
 
 
 @lru_cache(maxsize=100_000)
-def _sha256(path: str, _size: int, _mtime_ns: int) -> str:
+def _sha256(path: str, _size: int, _mtime_ns: int, _ctime_ns: int, _ino: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
+import multiprocessing
 import os
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
-from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -27,21 +23,27 @@ from prefect.settings import (
 )
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from classifiers.doctype import DocTypePrediction
-from classifiers.doctype_model import (
-    MODEL_FILE,
-    MODELS_DIR,
-    DocTypeClassifier,
-    load_classifier,
-    promoted_name,
-)
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
-from expert_sheet.xlsx import write_sheet_xlsx, write_summary_xlsx
-from extractors.extract import extract, sha256_of
-from extractors.model import Document, ExtractionError
+from expert_sheet.xlsx import write_summary_xlsx
+from extractors.detect import is_image
+from extractors.extract import extract, sha256_of  # noqa: F401 - tests count its calls
+from extractors.model import ExtractionError
 from pipelines import school as stages
+from pipelines.work import (  # noqa: F401 - the per-school part, used here and by tests
+    FileCache,
+    _extraction_key,
+    _type_key,
+    code_version,
+    document_classifier,
+    file_id,
+    model_version,
+    review_school,
+    school_documents,
+    warm_worker,
+    write_school,
+)
 
 
 class RegionError(Exception):
@@ -57,110 +59,11 @@ def school_folders(region_dir: Path) -> list[Path]:
     return folders
 
 
-@cache
-def code_version(package: str) -> str:
-    """Hash of a package's source: a cached result from older code is not reused."""
-    digest = hashlib.sha256()
-    for source in sorted(Path(importlib.import_module(package).__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _storage_path(cache_dir: Path) -> Path:
-    """The cache folder as the per-file result storage. A path, not a saved block's slug:
-    Prefect resolves a slug with an API call (measured 0.4 s a file on a loaded machine),
-    while a path becomes a LocalFileSystem in the worker itself. Workers on other machines
-    must see the folder at the same path."""
+    """The cache folder of the per-file results (see `FileCache`), made if missing."""
     path = cache_dir.resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-class FileCache:
-    """What depends on one file alone, kept by its content in Prefect's result store under
-    the cache folder: its extraction (key: the file's content and place, see `file_id`, and
-    the extractors' code) and its document type (key: also the classifiers' code and the
-    promoted model). A re-run reads
-    only new or changed files and types only them; a new model or changed classifier code
-    types every file again from the kept extraction, without reading it again.
-
-    Not a Prefect task per file: each task run is a few API calls (7-16 ms of the worker's
-    time, and more of the server's), which on a batch of thousands of files cost more than
-    the caching saved and made the temporary server refuse calls (503) at N = 300."""
-
-    def __init__(self, storage: Path | None) -> None:
-        self.store = None
-        if storage is not None:
-            from prefect.filesystems import LocalFileSystem
-            from prefect.results import ResultStore
-
-            self.store = ResultStore(
-                result_storage=LocalFileSystem(basepath=str(storage)),
-                cache_result_in_memory=False,
-            )
-
-    def get(self, key: str) -> Any:
-        """The value kept under `key`, or None. An entry that cannot be read (a run killed
-        while writing it, a format from another Prefect version) is a miss: redone."""
-        if self.store is None:
-            return None
-        try:
-            return self.store.read(key).result
-        except Exception:  # any unreadable entry is recomputed, never fatal
-            return None
-
-    def put(self, key: str, value: Any) -> None:
-        if self.store is not None:
-            self.store.write(value, key=key)
-
-
-def file_id(path: Path, root: Path) -> str:
-    """A file's content and its place in the school: the content decides (a re-uploaded
-    identical file is not read again, a changed one always is), and the place too, since
-    the document records its path and a file without text is typed by its name."""
-    digest = hashlib.sha256(f"{path.relative_to(root).as_posix()}\0{sha256_of(path)}".encode())
-    return digest.hexdigest()
-
-
-def _extraction_key(fid: str) -> str:
-    return f"extract-{code_version('extractors')}-{fid}"
-
-
-def _type_key(fid: str, model_version: str) -> str:
-    model = hashlib.sha256(model_version.encode()).hexdigest()[:16]
-    return f"doctype-{code_version('extractors')}-{code_version('classifiers')}-{model}-{fid}"
-
-
-def school_documents(
-    folder: Path, cache: FileCache, model_version: str
-) -> tuple[list[Document], dict[str, DocTypePrediction]]:
-    """The school's documents and their types, from the cache where the file was seen before;
-    the files not seen are read and typed (in one batch: the model's per-call cost is about
-    20 ms) and kept."""
-    docs: list[Document] = []
-    types: dict[str, DocTypePrediction] = {}
-    untyped: list[tuple[Document, str]] = []  # and the file's id
-    for path in stages.school_files(folder):
-        fid = file_id(path, folder)
-        doc = cache.get(_extraction_key(fid))
-        if not isinstance(doc, Document):
-            doc = extract(path, root=folder)
-            cache.put(_extraction_key(fid), doc)
-        docs.append(doc)
-        if not doc.ok:
-            continue
-        pred = cache.get(_type_key(fid, model_version))
-        if isinstance(pred, DocTypePrediction):
-            types[doc.path] = pred
-        else:
-            untyped.append((doc, fid))
-    if untyped:
-        predicted = stages.predict_types([d for d, _ in untyped], document_classifier())
-        for (doc, fid), pred in zip(untyped, predicted, strict=True):
-            if pred is not None:
-                types[doc.path] = pred
-                cache.put(_type_key(fid, model_version), pred)
-    return docs, types
 
 
 # Progress of a run for whoever shows it (the CLI's bar): called with ("file", n) as files are
@@ -188,21 +91,9 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
     parts = [
         report_date.isoformat(),
         load_settings(settings_path).model_dump_json(),
-        _model_version(),
+        model_version(),
     ] + [code_version(p) for p in ("extractors", "classifiers", "expert_sheet", "pipelines")]
     return "\0".join(parts)
-
-
-def _model_version() -> str:
-    """The promoted document-type model's name and a hash of its file, without loading it:
-    the flow's process never classifies, so it need not spend seconds unpickling the model."""
-    name = promoted_name(MODELS_DIR)
-    if name is None:
-        return "rules"
-    model_file = MODELS_DIR / name / MODEL_FILE
-    if not model_file.is_file():
-        return f"{name}:missing"
-    return f"{name}:{sha256_of(model_file)[:16]}"
 
 
 def review_key(folder: Path, fingerprint: str) -> str:
@@ -217,74 +108,59 @@ def review_key(folder: Path, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
+def files_signature(folder: Path, fingerprint: str) -> str:
+    """How a school's files look to the file system, without reading them: each file's
+    name, size, modification and status-change times and inode. Any write moves the
+    status-change time, which no program can set back (git's index relies on the same), so
+    while the signature is unchanged so are the contents; when it changed, the files are
+    hashed (`review_key`) and only a changed content makes the school be reviewed again."""
+    digest = hashlib.sha256()
+    for part in (str(folder.resolve()), fingerprint):
+        digest.update(part.encode() + b"\0")
+    for path in stages.school_files(folder):
+        st = path.stat()
+        digest.update(
+            f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\0"
+            f"{st.st_ctime_ns}\0{st.st_ino}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+def _done_mark(target: Path) -> tuple[str, str]:
+    """The key and files' signature an earlier run finished the school with; empty if none."""
+    try:
+        lines = (target / DONE_MARK).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return "", ""
+    return lines[0].strip(), (lines[1].strip() if len(lines) > 1 else "")
+
+
+def school_key(folder: Path, target: Path, fingerprint: str) -> tuple[str, str]:
+    """The school's review key and its files' signature. When the signature is the one the
+    school was finished with, its key is taken from the mark instead of hashing every file
+    again (on a real export, gigabytes of scans each run)."""
+    signature = files_signature(folder, fingerprint)
+    key, signed = _done_mark(target)
+    if key and signed == signature:
+        return key, signature
+    return review_key(folder, fingerprint), signature
+
+
 def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:
     """The sheet of an earlier run when it was finished with the same key, else None."""
+    if _done_mark(target)[0] != key:
+        return None
     try:
-        if (target / DONE_MARK).read_text(encoding="utf-8").strip() != key:
-            return None
         return SchoolSheet.model_validate_json((target / "sheet.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def _mark_done(target: Path, key: str) -> None:
+def _mark_done(target: Path, key: str, signature: str = "") -> None:
     # Written last and atomically: a run killed before this point reviews the school again.
     tmp = target / (DONE_MARK + ".tmp")
-    tmp.write_text(key, encoding="utf-8")
+    tmp.write_text(f"{key}\n{signature}", encoding="utf-8")
     os.replace(tmp, target / DONE_MARK)
-
-
-@cache
-def document_classifier() -> DocTypeClassifier:
-    """The promoted model, loaded once per worker process, never per file."""
-    return load_classifier()
-
-
-def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
-    target = out_dir / sheet.folder
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
-    write_sheet_xlsx(sheet, target / "sheet.xlsx", export_dir)
-    return target
-
-
-def _write_with_retries(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
-    """Writing is the one step that meets passing faults (a full or busy network share):
-    tried three times, a second apart. Scoring is deterministic and never retried."""
-    for attempt in range(3):
-        try:
-            return write_school(sheet, out_dir, export_dir)
-        except OSError:
-            if attempt == 2:
-                raise
-            time.sleep(1)
-    raise AssertionError("unreachable")
-
-
-def review_school(
-    folder: Path,
-    out_dir: Path,
-    report_date: date,
-    settings_path: Path | None = None,
-    result_storage: Path | None = None,
-    model_version: str = "",
-) -> SchoolSheet:
-    """One school: its documents and their types (from the per-file cache where it can),
-    then the per-school part (roadmap, matching, rubric) and the sheet written. No Prefect
-    API call: it runs in a plain worker process. `result_storage` is the cache folder (see
-    `_storage_path`); `model_version` the promoted model's (see `_model_version`), part of
-    the type cache's key."""
-    docs, types = school_documents(folder, FileCache(result_storage), model_version)
-    sheet = stages.review_school(
-        folder,
-        report_date,
-        load_settings(settings_path),
-        docs=docs,
-        classifier=document_classifier(),
-        known=types,
-    )
-    _write_with_retries(sheet, out_dir, folder)
-    return sheet
 
 
 # The processes the school tasks hand their work to (see `work_pool`); None: the task does
@@ -327,16 +203,6 @@ def school_job(
     return sheet
 
 
-def warm_worker() -> None:
-    """Load the models once when a worker process starts, not inside the first school."""
-    from classifiers.lemmas import nlp
-    from classifiers.matching import _embedding
-
-    document_classifier()
-    nlp()
-    _embedding()
-
-
 def task_runner(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
     """Where the school tasks run: threads of the flow's process, one per worker (each waits
     for its school's work in `work_pool`); or, with `dask_address`, the workers of a running
@@ -352,24 +218,57 @@ def _workers(workers: int | None) -> int:
     return workers or os.cpu_count() or 1
 
 
-def work_pool(workers: int | None = None) -> Executor | None:
+# Imported once by the fork server, which then forks every worker with it loaded.
+_PRELOAD = "pipelines.warm"
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that imported the libraries and loaded the models
+    once (`pipelines.warm`): a worker then starts in milliseconds and exits at once, where a
+    spawned one spent 5-6 CPU-seconds importing and loading and about a second tearing it
+    all down at the end. Not forked from the flow's process: it runs Prefect's threads, and
+    a fork copies their locks in whatever state they are. Spawned where there is no fork
+    server (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([_PRELOAD])
+    return ctx
+
+
+def start_workers_early() -> None:
+    """Start the fork server (its imports and model loading) in the background while the
+    flow still looks for the schools to review; the first worker then waits less. The
+    server lives as long as this process, so later runs in it (`serve`, a notebook, the
+    tests) start their workers at once."""
+    ctx = _mp_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def work_pool(workers: int | None = None, jobs: int | None = None) -> Executor | None:
     """Where the schools' work runs: a pool of `workers` processes (every core), since
     reading, lemmatising, classifying and matching are CPU-bound Python and threads would
-    share one core under the GIL; each loads the models once when it starts. None for one
-    worker: the work runs in the flow's process, one school at a time. Spawned, not forked:
-    the flow's process runs Prefect's threads."""
+    share one core under the GIL; no more processes than `jobs`, the schools to review.
+    None for one worker: the work runs in the flow's process, one school at a time."""
     workers = _workers(workers)
     if workers == 1:
         return None
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("spawn"), initializer=warm_worker
+        max_workers=workers if jobs is None else max(1, min(workers, jobs)),
+        mp_context=_mp_context(),
+        initializer=warm_worker,
     )
 
 
 @contextmanager
-def _working(workers: int | None, dask_address: str | None) -> Iterator[None]:
+def _working(
+    workers: int | None, dask_address: str | None, jobs: int | None = None
+) -> Iterator[None]:
     """The run's worker processes, known to its school tasks for the block's duration."""
-    pool = None if dask_address else work_pool(workers)
+    pool = None if dask_address else work_pool(workers, jobs)
     token = _work_pool.set(pool)
     try:
         yield
@@ -394,6 +293,14 @@ def _api_for_workers() -> Iterator[None]:
     server.start()
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
+
+
+def _expected_work(folder: Path) -> tuple[int, int]:
+    """Sort key: schools with pictures (OCR, 1.4-2.4 s a page against about 20 ms for a text
+    document) first, then the ones with more files. Started last, a long school keeps one
+    worker busy while the others have nothing left to do."""
+    files = stages.school_files(folder)
+    return -sum(1 for p in files if is_image(p)), -len(files)
 
 
 def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
@@ -428,12 +335,14 @@ def review_region(
     storage = _storage_path(cache_dir or out_dir / ".cache")
     fingerprint = run_fingerprint(report_date, settings_path)
     sheets: dict[Path, SchoolSheet] = {}
-    keys: dict[Path, str] = {}
+    keys: dict[Path, tuple[str, str]] = {}  # the key and files' signature of each to review
     for folder in folders:
-        key = review_key(folder, fingerprint)
+        key, signature = school_key(folder, out_dir / folder.name, fingerprint)
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
-            keys[folder] = key
+            if not keys and not dask_address and _workers(workers) > 1:
+                start_workers_early()
+            keys[folder] = key, signature
             continue
         sheets[folder] = earlier
         _report("file", len(stages.school_files(folder)))
@@ -441,10 +350,10 @@ def review_region(
     if sheets:
         logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
     if keys:
-        model_version = _model_version()
+        model = model_version()
         with (
             _api_for_workers() if dask_address else nullcontext(),
-            _working(workers, dask_address),
+            _working(workers, dask_address, len(keys)),
             task_runner(workers, dask_address) as runner,
         ):
 
@@ -457,11 +366,11 @@ def review_region(
                         "report_date": report_date,
                         "settings_path": settings_path,
                         "result_storage": storage,
-                        "model_version": model_version,
+                        "model_version": model,
                     },
                 )
 
-            pending = {submit(folder): folder for folder in keys}
+            pending = {submit(folder): folder for folder in sorted(keys, key=_expected_work)}
             resubmitted: set[Path] = set()
             while pending:
                 for future in as_completed(list(pending)):
@@ -519,13 +428,14 @@ def _collect(
     sheet: SchoolSheet | None,
     reason: str,
     folder: Path,
-    key: str,
+    key: tuple[str, str],
     out_dir: Path,
     report_date: date,
 ) -> SchoolSheet:
-    """The school's sheet, marked finished; or, when its review failed, a failed row."""
+    """The school's sheet, marked finished (`key`: its review key and files' signature);
+    or, when its review failed, a failed row."""
     if sheet is not None:
-        _mark_done(out_dir / folder.name, key)
+        _mark_done(out_dir / folder.name, *key)
         return sheet
     # One school's failure must not cost the region its review.
     get_run_logger().error("school %s failed: %s", folder.name, reason)

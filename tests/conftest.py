@@ -19,16 +19,16 @@ SAMPLE_REPORT_DATE = date(2022, 6, 1)
 def extract_calls(monkeypatch) -> list[str]:
     """Names of the files the review flow reads, in this process (run the flow with
     workers=1: worker processes do not see the patch)."""
-    import pipelines.review as review
+    import pipelines.work as work
 
     calls: list[str] = []
-    real = review.extract
+    real = work.extract
 
     def counting(path, root=None):
         calls.append(Path(path).name)
         return real(path, root=root)
 
-    monkeypatch.setattr(review, "extract", counting)
+    monkeypatch.setattr(work, "extract", counting)
     return calls
 
 

@@ -97,6 +97,52 @@ def test_finished_schools_are_reused_until_an_input_changes(
     assert sheet["report_date"] == "2022-11-01"
 
 
+def test_unchanged_files_are_not_hashed_again_but_a_rewrite_is_caught(
+    prefect_harness, tmp_path: Path, monkeypatch
+) -> None:
+    import os
+
+    import pipelines.review as review
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    school = region / "school_04_polyanskaya"
+    out = tmp_path / "out"
+    review.review_region(region, out, REPORT, workers=1)
+    hashed: list[str] = []
+    reviewed: list[str] = []
+    real_key, real_review = review.review_key, review.review_school
+
+    def counting_key(folder, fingerprint):
+        hashed.append(folder.name)
+        return real_key(folder, fingerprint)
+
+    def counting_review(folder, *args, **kwargs):
+        reviewed.append(folder.name)
+        return real_review(folder, *args, **kwargs)
+
+    monkeypatch.setattr(review, "review_key", counting_key)
+    monkeypatch.setattr(review, "review_school", counting_review)
+    # Nothing touched: the school is taken over without reading its files.
+    review.review_region(region, out, REPORT, workers=1)
+    assert hashed == [] and reviewed == []
+    # Touched but the same content: hashed, found unchanged, not reviewed.
+    victim = next(school.glob("Договор*"))
+    os.utime(victim)
+    review.review_region(region, out, REPORT, workers=1)
+    assert hashed == ["school_04_polyanskaya"] and reviewed == []
+    # Rewritten with other bytes of the same size and its old modification time put back
+    # (as `cp -p` does): the status-change time still moved, so it is hashed and reviewed.
+    hashed.clear()
+    before = victim.stat()
+    data = bytearray(victim.read_bytes())
+    data[-1] ^= 0x01
+    victim.write_bytes(bytes(data))
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert victim.stat().st_size == before.st_size
+    review.review_region(region, out, REPORT, workers=1)
+    assert hashed == ["school_04_polyanskaya"] and reviewed == ["school_04_polyanskaya"]
+
+
 def _finished(out: Path) -> dict[str, int]:
     """Schools finished so far, with the time their sheet was written."""
     return {

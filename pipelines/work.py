@@ -1,0 +1,210 @@
+"""One school's review as it runs in a worker process: its files from the per-file cache or
+read and typed anew, then scored and its sheet written.
+
+No Prefect here, on purpose: a worker process imports only this module and what the review
+needs (importing Prefect took 1.2-1.7 s of each worker's start, for nothing it used), and it
+makes no API call. The flow and its tasks are in `pipelines.review`."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+import time
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from classifiers.doctype import DocTypePrediction
+from classifiers.doctype_model import (
+    MODEL_FILE,
+    MODELS_DIR,
+    DocTypeClassifier,
+    load_classifier,
+    promoted_name,
+)
+from expert_sheet.records import SchoolSheet
+from expert_sheet.settings import load_settings
+from expert_sheet.xlsx import write_sheet_xlsx
+from extractors.extract import extract, sha256_of
+from extractors.model import Document
+from pipelines import school as stages
+
+
+@cache
+def code_version(package: str) -> str:
+    """Hash of a package's source: a cached result from older code is not reused."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(importlib.import_module(package).__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_version() -> str:
+    """The promoted document-type model's name and a hash of its file, without loading it:
+    the flow's process never classifies, so it need not spend seconds unpickling the model."""
+    name = promoted_name(MODELS_DIR)
+    if name is None:
+        return "rules"
+    model_file = MODELS_DIR / name / MODEL_FILE
+    if not model_file.is_file():
+        return f"{name}:missing"
+    return f"{name}:{sha256_of(model_file)[:16]}"
+
+
+class FileCache:
+    """What depends on one file alone, kept by its content in a folder (the cache folder): its
+    extraction (key: the file's content and place, see `file_id`, and the extractors' code)
+    and its document type (key: also the classifiers' code and the promoted model). A re-run
+    reads only new or changed files and types only them; a new model or changed classifier
+    code types every file again from the kept extraction, without reading it again.
+
+    One pickle file per entry, written to a temporary name and renamed, so a reader never
+    sees half an entry. Not Prefect's result store (used before): the worker processes would
+    import Prefect only for it, and each read cost 0.7-2 ms against 0.1 ms here. Not a
+    Prefect task per file either: each task run is a few API calls (7-16 ms of the worker's
+    time, and more of the server's), which on a batch of thousands of files cost more than
+    the caching saved and made the temporary server refuse calls (503) at N = 300. Workers
+    on other machines must see the folder at the same path."""
+
+    def __init__(self, storage: Path | None) -> None:
+        self.folder = storage
+        if storage is not None:
+            storage.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str) -> Any:
+        """The value kept under `key`, or None. An entry that cannot be read (a run killed
+        while writing it, a format of older code) is a miss: redone."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / key, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # any unreadable entry is recomputed, never fatal
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.folder / key)
+
+
+def file_id(path: Path, root: Path) -> str:
+    """A file's content and its place in the school: the content decides (a re-uploaded
+    identical file is not read again, a changed one always is), and the place too, since
+    the document records its path and a file without text is typed by its name."""
+    digest = hashlib.sha256(f"{path.relative_to(root).as_posix()}\0{sha256_of(path)}".encode())
+    return digest.hexdigest()
+
+
+def _extraction_key(fid: str) -> str:
+    return f"extract-{code_version('extractors')}-{fid}"
+
+
+def _type_key(fid: str, model: str) -> str:
+    model = hashlib.sha256(model.encode()).hexdigest()[:16]
+    return f"doctype-{code_version('extractors')}-{code_version('classifiers')}-{model}-{fid}"
+
+
+@cache
+def document_classifier(model: str = "") -> DocTypeClassifier:
+    """The promoted model, loaded once per worker process, never per file. Kept by its
+    version (see `model_version`): a long-lived process whose workers were forked with the
+    models loaded (see `pipelines.warm`) loads a newly promoted model instead of using the
+    old one."""
+    return load_classifier()
+
+
+def school_documents(
+    folder: Path, cache: FileCache, model: str
+) -> tuple[list[Document], dict[str, DocTypePrediction]]:
+    """The school's documents and their types, from the cache where the file was seen before;
+    the files not seen are read and typed (in one batch: the model's per-call cost is about
+    20 ms) and kept. `model`: the promoted model's version, part of the type's key."""
+    docs: list[Document] = []
+    types: dict[str, DocTypePrediction] = {}
+    untyped: list[tuple[Document, str]] = []  # and the file's id
+    for path in stages.school_files(folder):
+        fid = file_id(path, folder)
+        doc = cache.get(_extraction_key(fid))
+        if not isinstance(doc, Document):
+            doc = extract(path, root=folder)
+            cache.put(_extraction_key(fid), doc)
+        docs.append(doc)
+        if not doc.ok:
+            continue
+        pred = cache.get(_type_key(fid, model))
+        if isinstance(pred, DocTypePrediction):
+            types[doc.path] = pred
+        else:
+            untyped.append((doc, fid))
+    if untyped:
+        predicted = stages.predict_types([d for d, _ in untyped], document_classifier(model))
+        for (doc, fid), pred in zip(untyped, predicted, strict=True):
+            if pred is not None:
+                types[doc.path] = pred
+                cache.put(_type_key(fid, model), pred)
+    return docs, types
+
+
+def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
+    target = out_dir / sheet.folder
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
+    write_sheet_xlsx(sheet, target / "sheet.xlsx", export_dir)
+    return target
+
+
+def _write_with_retries(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
+    """Writing is the one step that meets passing faults (a full or busy network share):
+    tried three times, a second apart. Scoring is deterministic and never retried."""
+    for attempt in range(3):
+        try:
+            return write_school(sheet, out_dir, export_dir)
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
+
+
+def review_school(
+    folder: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    result_storage: Path | None = None,
+    model: str = "",
+) -> SchoolSheet:
+    """One school: its documents and their types (from the per-file cache where it can),
+    then the per-school part (roadmap, matching, rubric) and the sheet written.
+    `result_storage` is the cache folder; `model` the promoted model's version (see
+    `model_version`), part of the type cache's key."""
+    docs, types = school_documents(folder, FileCache(result_storage), model)
+    classifier = document_classifier(model)
+    sheet = stages.review_school(
+        folder,
+        report_date,
+        load_settings(settings_path),
+        docs=docs,
+        classifier=classifier,
+        known=types,
+    )
+    _write_with_retries(sheet, out_dir, folder)
+    return sheet
+
+
+def warm_worker() -> None:
+    """Load the models once when a worker process starts, not inside the first school."""
+    from classifiers.doctype_model import word_form
+    from classifiers.lemmas import nlp
+    from classifiers.matching import _embedding
+
+    document_classifier(model_version()).feature_names  # noqa: B018 - built once, here
+    word_form("проведено")  # loads the grammar features' analyzer (0.2 s) here, not per worker
+    nlp()
+    _embedding()
