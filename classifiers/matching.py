@@ -55,6 +55,7 @@ FEATURES = (
     "shared_weight",
     "report_passage",
     "dated_entry",
+    "date_exact",
 )
 # The second pass's own inputs, computed from the first pass's probabilities.
 RANK_FEATURES = (
@@ -74,6 +75,10 @@ _TEXT_DATE = re.compile(
 )
 # A document dated a little after an event still reports on it.
 DATE_SLACK = timedelta(days=14)
+# An item that is one event: its deadline spans at most this many days, and a paper dated
+# within EVENT_SLACK of it is about that event.
+EVENT_DAYS = 7
+EVENT_SLACK = timedelta(days=2)
 # A narrative report gives each activity a short paragraph: passages of this many content
 # words, overlapping by half, find an item told in one paragraph of a long text.
 PASSAGE_WORDS = 30
@@ -97,6 +102,15 @@ STEM_CHARS = 5
 _PROGRAMME_NAME = re.compile(
     r"(программ\w*\s+антирисков\w*\s+мер\w*|АРП)(?:\s+по\s+(?:направлению|риску|фактору))?"
     r"\s*[«\"„“][^»\"”“]{3,250}[»\"”“]",
+    re.I,
+)
+# "Во исполнение дорожной карты программы антирисковых мер", "в соответствии с программой
+# антирисковых мер": the programme cited as the basis of an order or a report is not its
+# subject, yet it made every such order a match for "Утверждение программы антирисковых мер".
+_PROGRAMME_AS_BASIS = re.compile(
+    r"(?:во\s+исполнение|в\s+рамках(?:\s+реализации)?|в\s+соответствии\s+с|согласно"
+    r"|в\s+ходе\s+реализации)\s+(?:дорожн\w+\s+карт\w+\s+)?"
+    r"(?:программ\w*\s+антирисков\w*\s+мер\w*|АРП)",
     re.I,
 )
 # Papers that tell of several activities: a narrative report, a protocol with an agenda of
@@ -375,9 +389,10 @@ class PairFeatures(BaseModel):
 
 
 def without_programme_name(doc: DocText) -> DocText:
-    """The document with the programme's quoted name left out (see `_PROGRAMME_NAME`)."""
-    title = _PROGRAMME_NAME.sub(r"\1", doc.title)
-    body = _PROGRAMME_NAME.sub(r"\1", doc.body)
+    """The document with the programme's quoted name and its citation as the basis left out
+    (see `_PROGRAMME_NAME`, `_PROGRAMME_AS_BASIS`)."""
+    title = _PROGRAMME_AS_BASIS.sub("", _PROGRAMME_NAME.sub(r"\1", doc.title))
+    body = _PROGRAMME_AS_BASIS.sub("", _PROGRAMME_NAME.sub(r"\1", doc.body))
     if title == doc.title and body == doc.body:
         return doc
     return doc.model_copy(update={"title": title, "body": body})
@@ -430,6 +445,7 @@ def pair_features(
             f["title_coverage"] = sum(idf[w] for w in titles[di] & bag) / title_total
             f["vector_similarity"] = _cosine(item_vecs[ii], doc_vecs[di])
             f["date_inside"], f["date_outside"], shown = _date_signals(item, doc_dates[di])
+            f["date_exact"] = _date_exact(item, doc_dates[di])
             named = bool(appendix) and f"Приложение {appendix}" in item.refs
             f["appendix_reference"] = float(named)
             f["type_promised"] = float(
@@ -503,6 +519,16 @@ def _date_signals(item: ItemText, dates: list[date]) -> tuple[float, float, list
     if inside:
         return 1.0, 0.0, [d.isoformat() for d in inside[:3]]
     return 0.0, 1.0, [d.isoformat() for d in dates[:3]]
+
+
+def _date_exact(item: ItemText, dates: list[date]) -> float:
+    """1 when the item is one event (a deadline of a day or a few) and the document bears its
+    date: the protocol "от 24.03.2022" of the seminar planned for 24.03.2022. Being inside a
+    window of months says much less."""
+    if item.start is None or item.end is None or (item.end - item.start).days > EVENT_DAYS:
+        return 0.0
+    lo, hi = item.start - EVENT_SLACK, item.end + EVENT_SLACK
+    return float(any(lo <= d <= hi for d in dates))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -629,6 +655,7 @@ _SAYS = {
     "title_coverage": "заголовок документа о том же ({v:.0%})",
     "vector_similarity": "близкие по смыслу слова в заголовке ({v:.2f})",
     "date_inside": "дата документа в сроке мероприятия: {dates}",
+    "date_exact": "документ датирован днём мероприятия: {dates}",
     "type_promised": "документ того типа, что обещан в результате мероприятия",
     "soft_activity": "слова мероприятия или их синонимы есть в тексте ({v:.0%})",
     "soft_result": "ожидаемый результат или его синонимы есть в тексте ({v:.0%})",

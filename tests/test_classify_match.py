@@ -353,13 +353,25 @@ NARRATIVE = DocText(
     doc_type="report",
 )
 ENTRY_ITEMS = [
-    ItemText(number="1", activity="Диагностика профессиональных дефицитов педагогов",
-             start=date(2022, 2, 25), end=date(2022, 2, 25)),
+    ItemText(
+        number="1",
+        activity="Диагностика профессиональных дефицитов педагогов",
+        start=date(2022, 2, 25),
+        end=date(2022, 2, 25),
+    ),
     # Shares "урок" and "педагог" with the second entry too, but its deadline is May.
-    ItemText(number="2", activity="Открытые уроки педагогов",
-             start=date(2022, 5, 1), end=date(2022, 5, 31)),
-    ItemText(number="3", activity="Посещение уроков педагогами с последующим анализом",
-             start=date(2022, 3, 1), end=date(2022, 3, 31)),
+    ItemText(
+        number="2",
+        activity="Открытые уроки педагогов",
+        start=date(2022, 5, 1),
+        end=date(2022, 5, 31),
+    ),
+    ItemText(
+        number="3",
+        activity="Посещение уроков педагогами с последующим анализом",
+        start=date(2022, 3, 1),
+        end=date(2022, 3, 31),
+    ),
 ]
 
 
@@ -379,6 +391,43 @@ def test_the_programme_name_is_left_out_of_the_documents() -> None:
     assert "мотивация" not in doc_bag(NARRATIVE)
     item = [ItemText(number="1", activity="Диагностика учебной мотивации обучающихся")]
     assert _signals(0, 0, item, [NARRATIVE])["activity_overlap"] == 0.0
+
+
+def test_the_programme_cited_as_the_basis_is_not_the_subject() -> None:
+    order = DocText(
+        name="Приказ.pdf",
+        title="ПРИКАЗ О проведении защиты индивидуальных проектов",
+        body="Во исполнение дорожной карты программы антирисковых мер МОУ СШ № 87 "
+        "ПРИКАЗЫВАЮ: провести защиту проектов.",
+    )
+    approving = DocText(
+        name="Приказ 2.pdf", title="ПРИКАЗ Об утверждении программы антирисковых мер", body=""
+    )
+    assert "антирисковых" not in doc_bag(order) and "антирисковых" in doc_bag(approving)
+    item = [ItemText(number="1", activity="Утверждение программы антирисковых мер")]
+    assert _signals(0, 0, item, [order, approving])["activity_overlap"] == 0.0
+    assert _signals(0, 1, item, [order, approving])["activity_overlap"] > 0.5
+
+
+def test_a_paper_dated_on_the_day_of_a_one_day_event() -> None:
+    seminar = ItemText(
+        number="1", activity="Семинар", start=date(2022, 3, 24), end=date(2022, 3, 24)
+    )
+    march = ItemText(number="2", activity="Семинар", start=date(2022, 3, 1), end=date(2022, 3, 31))
+    docs = [
+        DocText(name="a", title="Протокол от 24.03.2022", body=""),
+        DocText(name="b", title="Протокол от 10.03.2022", body=""),
+    ]
+    items = [seminar, march]
+    assert _signals(0, 0, items, docs)["date_exact"] == 1.0
+    assert _signals(0, 1, items, docs)["date_exact"] == 0.0  # inside the slack, not the day
+    # A month-long window holds both dates; neither is the event's day.
+    assert (
+        _signals(1, 0, items, docs)["date_exact"]
+        == _signals(1, 1, items, docs)["date_exact"]
+        == 0.0
+    )
+    assert _signals(1, 1, items, docs)["date_inside"] == 1.0
 
 
 def test_soft_coverage_counts_a_word_of_the_same_stem() -> None:
