@@ -104,6 +104,21 @@ def test_default_runner_uses_every_core() -> None:
     assert isinstance(task_runner(workers=1), ThreadPoolTaskRunner)
 
 
+def test_pool_is_sized_to_the_work_and_its_workers_import_no_prefect() -> None:
+    from pipelines.review import work_pool
+
+    pool = work_pool(workers=2, jobs=1)
+    assert pool is not None
+    try:
+        assert pool._max_workers == 1  # one school left: one worker, not one per core
+        # The workers run pipelines.work, which leaves Prefect out (1.2-1.7 s of each start);
+        # eval is a builtin, so the probe reaches the worker by name, not by value.
+        assert pool.submit(eval, "'prefect' in __import__('sys').modules").result() is False
+        assert pool.submit(eval, "'pipelines.work' in __import__('sys').modules").result()
+    finally:
+        pool.shutdown()
+
+
 def _hold(tool: str, limit: int, seconds: float, log: str, slot_dir: str) -> None:
     os.environ["EVIDENCE_REVIEW_SLOT_DIR"] = slot_dir
     with slots.tool_slot(tool, limit):
