@@ -237,12 +237,19 @@ def _embedding():  # natasha.NewsEmbedding: untyped
     return NewsEmbedding()
 
 
+@lru_cache(maxsize=50_000)
+def _vector(word: str) -> np.ndarray | None:
+    """One navec look-up per word and process: a school asks for the same words thousands of
+    times (every item against every document). navec rebuilds each vector from its quantised
+    table (1.2 KB), so the cache holds at most about 60 MB."""
+    return _embedding().get(word)
+
+
 def _known_vectors(words: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words navec knows and their vectors, one row each."""
-    emb = _embedding()
     known, rows = [], []
     for w in words:
-        v = emb.get(w)
+        v = _vector(w)
         if v is not None:
             known.append(w)
             rows.append(v)
