@@ -277,8 +277,17 @@ def _stem(word: str) -> str:
     return word[:STEM_CHARS]
 
 
+def _stems(words: set[str]) -> set[str]:
+    """The stems of a document's words long enough to have one (see `STEM_CHARS`)."""
+    return {_stem(w) for w in words if len(w) > STEM_CHARS}
+
+
 def _soft_coverage(
-    bag: set[str], doc_words: set[str], doc_matrix: np.ndarray, idf: dict[str, float]
+    bag: set[str],
+    doc_words: set[str],
+    doc_stems: set[str],
+    doc_matrix: np.ndarray,
+    idf: dict[str, float],
 ) -> float:
     """Share of the item's words the document speaks of, where a word the document lacks
     counts if the document has a word of the same stem ("разработка" finds "разработана":
@@ -287,8 +296,7 @@ def _soft_coverage(
     total = sum(idf[w] for w in bag)
     if not total:
         return 0.0
-    stems = {_stem(w) for w in doc_words if len(w) > STEM_CHARS}
-    same = {w for w in bag - doc_words if len(w) > STEM_CHARS and _stem(w) in stems}
+    same = {w for w in bag - doc_words if len(w) > STEM_CHARS and _stem(w) in doc_stems}
     missing = sorted(bag - doc_words - same)
     covered = sum(idf[w] for w in (bag & doc_words) | same)
     known, m = _word_matrix(missing)
@@ -349,12 +357,13 @@ def _entry_signal(
     out = [0.0] * len(items)
     for when, words in entries:
         bag = set(words)
+        stems = _stems(bag)
         _, m = _word_matrix(sorted(bag))
         best, best_k = 0.0, -1
         for k, item in enumerate(items):
             if not _date_signals(item, [when])[0]:
                 continue
-            cover = _soft_coverage(acts[k], bag, m, idf)
+            cover = _soft_coverage(acts[k], bag, stems, m, idf)
             if cover > best:
                 best, best_k = cover, k
         if best_k >= 0:
@@ -437,9 +446,11 @@ def pair_features(
     doc_words = [t | b for t, b in zip(titles, bodies, strict=True)]
     doc_text_vecs = [_mean_vector(sorted(w), idf) for w in doc_words]
     doc_matrices = [_word_matrix(sorted(w))[1] for w in doc_words]
-    doc_passages = [passages(lemmas(f"{d.title}\n{d.body}")) for d in docs]
-    doc_dates = [document_dates(f"{d.title}\n{d.body}") for d in docs]
-    doc_entries = [dated_entries(f"{d.title}\n{d.body}") for d in docs]
+    doc_stems = [_stems(w) for w in doc_words]
+    texts = [f"{d.title}\n{d.body}" for d in docs]
+    doc_passages = [passages(lemmas(t)) for t in texts]
+    doc_dates = [document_dates(t) for t in texts]
+    doc_entries = [dated_entries(t) for t in texts]
     out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
     for di, doc in enumerate(docs):
         appendix = _appendix_number(doc.name)
@@ -460,8 +471,9 @@ def pair_features(
             f["type_promised"] = float(
                 item.expected_type is not None and doc.doc_type == item.expected_type
             )
-            f["soft_activity"] = _soft_coverage(act[ii], doc_words[di], doc_matrices[di], idf)
-            f["soft_result"] = _soft_coverage(res[ii], doc_words[di], doc_matrices[di], idf)
+            seen = doc_words[di], doc_stems[di], doc_matrices[di]
+            f["soft_activity"] = _soft_coverage(act[ii], *seen, idf)
+            f["soft_result"] = _soft_coverage(res[ii], *seen, idf)
             f["text_vector"] = _cosine(item_text_vecs[ii], doc_text_vecs[di])
             f["passage_coverage"] = _passage_coverage(bag, doc_passages[di], idf)
             # A report tells of several activities, each in its own passage.
