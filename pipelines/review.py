@@ -28,22 +28,10 @@ from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
 from expert_sheet.xlsx import write_summary_xlsx
 from extractors.detect import is_image
-from extractors.extract import extract, sha256_of  # noqa: F401 - tests count its calls
+from extractors.extract import sha256_of
 from extractors.model import ExtractionError
 from pipelines import school as stages
-from pipelines.work import (  # noqa: F401 - the per-school part, used here and by tests
-    FileCache,
-    _extraction_key,
-    _type_key,
-    code_version,
-    document_classifier,
-    file_id,
-    model_version,
-    review_school,
-    school_documents,
-    warm_worker,
-    write_school,
-)
+from pipelines.work import code_version, model_version, review_school, warm_worker
 
 
 class RegionError(Exception):

@@ -33,11 +33,12 @@ def test_a_new_model_types_every_file_again_without_reading_it(
     tmp_path: Path, monkeypatch, extract_calls: list[str]
 ) -> None:
     import pipelines.review as review
+    import pipelines.work as work
 
     folder = copy_sample(tmp_path / "region", ["school_01_sosnovskaya"]) / "school_01_sosnovskaya"
     typed = _counting_typer(monkeypatch)
-    cache = review.FileCache(tmp_path / "cache")
-    docs, types = review.school_documents(folder, cache, "model-a")
+    cache = work.FileCache(tmp_path / "cache")
+    docs, types = work.school_documents(folder, cache, "model-a")
     files = review.stages.school_files(folder)
     readable = sorted(d.path for d in docs if d.ok)
     assert len(extract_calls) == len(files)
@@ -45,14 +46,14 @@ def test_a_new_model_types_every_file_again_without_reading_it(
     extract_calls.clear()
     typed.clear()
     # Same files, same model: nothing is read or typed again, and the kept results are equal.
-    again, again_types = review.school_documents(folder, cache, "model-a")
+    again, again_types = work.school_documents(folder, cache, "model-a")
     assert extract_calls == [] and typed == []
     assert [d.model_dump() for d in again] == [d.model_dump() for d in docs]
     assert {k: v.model_dump() for k, v in again_types.items()} == {
         k: v.model_dump() for k, v in types.items()
     }
     # Another model: every readable file is typed again, none is read again.
-    review.school_documents(folder, cache, "model-b")
+    work.school_documents(folder, cache, "model-b")
     assert extract_calls == []
     assert sorted(typed) == readable
 
@@ -61,16 +62,17 @@ def test_an_unreadable_cache_entry_is_redone(
     tmp_path: Path, monkeypatch, extract_calls: list[str]
 ) -> None:
     import pipelines.review as review
+    import pipelines.work as work
 
     folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
-    cache = review.FileCache(tmp_path / "cache")
-    docs, _ = review.school_documents(folder, cache, "m")
+    cache = work.FileCache(tmp_path / "cache")
+    docs, _ = work.school_documents(folder, cache, "m")
     extract_calls.clear()
     # A run killed while writing an entry leaves a truncated file behind.
     victim = sorted(review.stages.school_files(folder))[0]
-    entry = tmp_path / "cache" / review._extraction_key(review.file_id(victim, folder))
+    entry = tmp_path / "cache" / work._extraction_key(work.file_id(victim, folder))
     entry.write_bytes(entry.read_bytes()[:20])
-    again, _ = review.school_documents(folder, cache, "m")
+    again, _ = work.school_documents(folder, cache, "m")
     assert extract_calls == [victim.name]
     assert [d.model_dump() for d in again] == [d.model_dump() for d in docs]
 
