@@ -32,19 +32,23 @@ _UNSUPPORTED = {
 }
 
 
+def file_stamp(path: Path) -> tuple[int, int, int, int]:
+    """What the file system says of a file without reading it: size, modification and
+    status-change times, inode. The status-change time too: a rewrite that keeps the size and
+    puts the modification time back (`cp -p`) still moves it, and no program can set it back
+    (git's index relies on the same), so while the stamp is unchanged so is the content."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
 def sha256_of(path: Path) -> str:
     # A review hashes each file for its school's resume key, its cache key and its record;
-    # keyed by what the file system says of it, the file is read for hashing once per
-    # process. The status-change time too: a rewrite that keeps the size and puts the
-    # modification time back (`cp -p`) still moves it.
-    stat = path.stat()
-    return _sha256(
-        str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
-    )
+    # keyed by the file's stamp, the file is read for hashing once per process.
+    return _sha256(str(path.resolve()), file_stamp(path))
 
 
 @lru_cache(maxsize=100_000)
-def _sha256(path: str, _size: int, _mtime_ns: int, _ctime_ns: int, _ino: int) -> str:
+def _sha256(path: str, _stamp: tuple[int, int, int, int]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -28,7 +28,7 @@ from expert_sheet.settings import load_settings
 from expert_sheet.summary import RegionSummary, summarize
 from expert_sheet.xlsx import write_summary_xlsx
 from extractors.detect import is_image
-from extractors.extract import sha256_of
+from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
 from pipelines import school as stages
 from pipelines.work import code_version, model_version, review_school, warm_worker
@@ -97,20 +97,16 @@ def review_key(folder: Path, fingerprint: str) -> str:
 
 
 def files_signature(folder: Path, fingerprint: str) -> str:
-    """How a school's files look to the file system, without reading them: each file's
-    name, size, modification and status-change times and inode. Any write moves the
-    status-change time, which no program can set back (git's index relies on the same), so
-    while the signature is unchanged so are the contents; when it changed, the files are
-    hashed (`review_key`) and only a changed content makes the school be reviewed again."""
+    """How a school's files look to the file system, without reading them: each file's name
+    and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
+    changed, the files are hashed (`review_key`) and only a changed content makes the school
+    be reviewed again."""
     digest = hashlib.sha256()
     for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
     for path in stages.school_files(folder):
-        st = path.stat()
-        digest.update(
-            f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\0"
-            f"{st.st_ctime_ns}\0{st.st_ino}\0".encode()
-        )
+        stamp = "\0".join(map(str, file_stamp(path)))
+        digest.update(f"{path.relative_to(folder)}\0{stamp}\0".encode())
     return digest.hexdigest()
 
 
