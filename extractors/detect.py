@@ -30,14 +30,18 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+def _image_kind(head: bytes) -> str | None:
+    """The picture format a file's first bytes announce, or None."""
+    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
+        return "webp"
+    return next((kind for magic, kind in _IMAGE_MAGIC if head.startswith(magic)), None)
+
+
 def is_image(path: Path) -> bool:
     """Whether the file is a picture (a photographed or scanned page, read by OCR), from its
     first bytes alone: cheaper than `detect` when that is all one needs to know."""
     with path.open("rb") as fh:
-        head = fh.read(16)
-    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
-        return True
-    return any(head.startswith(magic) for magic, _ in _IMAGE_MAGIC)
+        return _image_kind(fh.read(16)) is not None
 
 
 def detect(path: Path) -> tuple[str, str]:
@@ -55,11 +59,8 @@ def detect(path: Path) -> tuple[str, str]:
         return _ole_kind(path)
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"{\\rtf"):
         return "rtf", ""
-    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
-        return "image", "webp"
-    for magic, kind in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            return "image", kind
+    if (kind := _image_kind(head)) is not None:
+        return "image", kind
     if head.startswith(_EXECUTABLE_MAGIC):
         return "executable", ""
     return _text_kind(head)
