@@ -28,7 +28,6 @@ in `models/` with a `PROMOTED` pointer file naming the model the review flow use
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import logging
@@ -67,6 +66,7 @@ from classifiers.doctype import (
     title_zone,
 )
 from classifiers.lemmas import lemmas
+from extractors.extract import sha256_of
 from extractors.model import Document
 
 log = logging.getLogger(__name__)
@@ -857,15 +857,11 @@ def threshold_table(
     return rows
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def code_version() -> dict[str, str]:
     """Enough to find the code that trained a model: commit, whether it was dirty, the hash of
     this module, and library versions (a pickle needs the same scikit-learn to load)."""
     info = {
-        "module_sha256": _sha256(Path(__file__))[:16],
+        "module_sha256": sha256_of(Path(__file__))[:16],
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
     }
@@ -955,7 +951,7 @@ def train_model(
         "data": {
             "train": {
                 "path": repo_relative(train_path),
-                "sha256": _sha256(train_path),
+                "sha256": sha256_of(train_path),
                 "n": len(rows),
                 "per_class": dict(sorted(Counter(y).items())),
             },
@@ -986,7 +982,7 @@ def train_model(
         truth = [r["doc_type"] for r in held]
         result["data"]["heldout"] = {
             "path": repo_relative(heldout_path),
-            "sha256": _sha256(heldout_path),
+            "sha256": sha256_of(heldout_path),
             "n": len(held),
             "per_class": dict(sorted(Counter(truth).items())),
         }
@@ -1027,7 +1023,7 @@ def evaluate_models(model_paths: Sequence[Path], data_dir: Path) -> dict[str, An
     truth = [r["doc_type"] for r in rows]
     out: dict[str, Any] = {
         "data": repo_relative(path),
-        "sha256": _sha256(path),
+        "sha256": sha256_of(path),
         "n": len(rows),
         "models": [],
     }
