@@ -608,9 +608,13 @@ def _passes(features: PairFeatures, settings: MatchSettings) -> tuple[np.ndarray
 
 
 def match_documents(
-    items: Sequence[ItemText], docs: Sequence[DocText], settings: MatchSettings | None = None
+    items: Sequence[ItemText],
+    docs: Sequence[DocText],
+    settings: MatchSettings | None = None,
+    background: Background | None = None,
 ) -> MatchResult:
-    """Matches above the learnt threshold; a document with none is off-plan."""
+    """Matches above the learnt threshold; a document with none is off-plan. `settings` and
+    `background` default to the shipped ones (matcher.toml, matcher_background.json)."""
     settings = settings or load_match_settings()
     result = MatchResult()
     if not docs:
@@ -618,7 +622,9 @@ def match_documents(
     if not items:
         result.off_plan = [d.name for d in docs]
         return result
-    feats = pair_features(items, docs, settings.title_weight, load_background())
+    if background is None:
+        background = load_background()
+    feats = pair_features(items, docs, settings.title_weight, background)
     inputs, probs = _passes(feats, settings)
     # The roadmap row naming the file is the school's own statement of the link: decisive,
     # whatever the weights (generated schools rarely name appendices, so none is learnt).

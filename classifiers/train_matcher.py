@@ -2,6 +2,8 @@
 
     python -m classifiers.train_matcher build   # generate + extract dev schools -> data/labelled
     python -m classifiers.train_matcher fit     # learn weights -> classifiers/matcher.toml
+    python -m classifiers.train_matcher evaluate --data F.jsonl [--settings DIR]
+                                                # pair and off-plan F1 on built schools
 
 `build` generates schools with the sample generator from number 6 on (the canonical sample is
 0-5) and another seed, extracts them with our own extractors and stores the texts with the
@@ -37,6 +39,7 @@ from classifiers.matching import (
     MatchSettings,
     background_from,
     doc_bag,
+    load_match_settings,
     pair_features,
     second_pass_inputs,
 )
@@ -334,6 +337,40 @@ def fit(
     return settings, background, report
 
 
+def evaluate(
+    cases: list[Case], settings: MatchSettings | None = None, background: Background | None = None
+) -> dict[str, float]:
+    """Match F1 over (document, item) pairs and off-plan F1 over documents, on built schools
+    (a document no gold pair names is off-plan). `settings` and `background` default to the
+    shipped ones: other ones are how a candidate is compared before it is shipped."""
+    from classifiers import matching
+
+    bg = background if background is not None else matching.load_background()
+    counts = dict.fromkeys(("tp", "fp", "fn", "otp", "ofp", "ofn"), 0)
+    for case in cases:
+        result = matching.match_documents(case.items, case.docs, settings, background=bg)
+        pred = {(m.document, m.item) for m in result.matches}
+        gold = set(case.gold)
+        off = set(result.off_plan)
+        gold_off = {d.name for d in case.docs} - {d for d, _ in gold}
+        counts["tp"] += len(pred & gold)
+        counts["fp"] += len(pred - gold)
+        counts["fn"] += len(gold - pred)
+        counts["otp"] += len(off & gold_off)
+        counts["ofp"] += len(off - gold_off)
+        counts["ofn"] += len(gold_off - off)
+
+    def f1(tp: int, fp: int, fn: int) -> float:
+        return round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
+
+    return {
+        "schools": len(cases),
+        "match_f1": f1(counts["tp"], counts["fp"], counts["fn"]),
+        "off_plan_f1": f1(counts["otp"], counts["ofp"], counts["ofn"]),
+        **counts,
+    }
+
+
 def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_PATH) -> None:
     lines = [
         "# Learnt by `python -m classifiers.train_matcher fit` on "
@@ -392,9 +429,28 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also learn stricter thresholds for a document's other items (see `assign`)",
     )
+    e = sub.add_parser("evaluate")
+    e.add_argument("--data", type=Path, nargs="+", required=True)
+    e.add_argument(
+        "--settings",
+        type=Path,
+        help="a folder with matcher.toml and matcher_background.json (a candidate written by "
+        "`fit --out DIR/matcher.toml`); default the shipped matcher",
+    )
     args = parser.parse_args(argv)
     if args.cmd == "build":
         build(args.schools, args.seed, args.out)
+    elif args.cmd == "evaluate":
+        settings = background = None
+        if args.settings:
+            settings = load_match_settings(args.settings / SETTINGS_PATH.name)
+            background = Background.model_validate_json(
+                (args.settings / BACKGROUND_PATH.name).read_text(encoding="utf-8")
+            )
+        cases = [case for path in args.data for case in load_cases(path)]
+        report = evaluate(cases, settings, background)
+        report["data"] = [repo_relative(p) for p in args.data]
+        print(json.dumps(report, ensure_ascii=False))
     else:
         cases = [case for path in args.data for case in load_cases(path)]
         settings, background, report = fit(

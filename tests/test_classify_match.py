@@ -503,3 +503,17 @@ def test_a_second_pass_changes_the_probabilities_only_when_learnt() -> None:
     ranks = rank_features(first, feats.doc_index, feats.item_index)
     expected = 1 / (1 + np.exp(-(ranks[:, 0] + ranks[:, 3])))
     assert np.allclose(both, expected)
+
+
+def test_evaluate_scores_the_matches_against_the_gold_pairs() -> None:
+    from classifiers.train_matcher import Case, evaluate
+
+    right = Case(
+        school="s", items=ITEMS, docs=DOCS, gold=[("Протокол МО.pdf", "1"), ("Справка.pdf", "3")]
+    )
+    assert evaluate([right])["match_f1"] == 1.0 and evaluate([right])["off_plan_f1"] == 1.0
+    # Gold says the contract proves item 2: one pair missed, and no off-plan document left.
+    wrong = right.model_copy(update={"gold": [*right.gold, ("Договор.pdf", "2")]})
+    report = evaluate([wrong])
+    assert (report["tp"], report["fn"], report["ofp"]) == (2, 1, 1)
+    assert report["match_f1"] == 0.8 and report["off_plan_f1"] == 0.0
