@@ -58,6 +58,10 @@ FEATURES = (
     "report_passage",
     "dated_entry",
     "date_exact",
+    "typical_wording",
+    "typical_relative",
+    "typical_best",
+    "wording_known",
 )
 # The second pass's own inputs, computed from the first pass's probabilities.
 RANK_FEATURES = (
@@ -115,6 +119,9 @@ _PROGRAMME_AS_BASIS = re.compile(
     r"(?:программ\w*\s+антирисков\w*\s+мер\w*|АРП)",
     re.I,
 )
+# An item word's typical document words are learnt from this many confirmed pairs at least:
+# fewer is one school's accident, not how the activity is written up.
+ASSOCIATION_MIN_PAIRS = 3
 # Papers that tell of several activities: a narrative report, a protocol with an agenda of
 # several points. Their other items get the report threshold, not the stricter extra one.
 MANY_TOPICS = frozenset({"report", "protocol"})
@@ -168,6 +175,10 @@ class Background(BaseModel):
 
     documents: int = 0
     df: dict[str, int] = Field(default_factory=dict)
+    # Per item lemma, the document lemmas that confirming papers use far more often than papers
+    # at large, each profile summing to 1 (`associations_from`): a ППк item is proved by a
+    # protocol speaking of "представления классных руководителей", a word the item never says.
+    associations: dict[str, dict[str, float]] = Field(default_factory=dict)
 
     def weight(self, word: str) -> float:
         if not self.documents:
@@ -178,6 +189,51 @@ class Background(BaseModel):
 def background_from(bags: Sequence[set[str]], min_df: int = 2) -> Background:
     df = Counter(w for bag in bags for w in bag)
     return Background(documents=len(bags), df={w: c for w, c in sorted(df.items()) if c >= min_df})
+
+
+def associations_from(
+    confirmed: Sequence[tuple[set[str], set[str]]],
+    doc_bags: Sequence[set[str]],
+    min_pairs: int = ASSOCIATION_MIN_PAIRS,
+) -> dict[str, dict[str, float]]:
+    """From confirmed (item words, document words) pairs: per item word, the document words
+    seen with it in at least `min_pairs` confirmations and more often than in `doc_bags` (all
+    papers) at large, weighted by pointwise mutual information times how often they come with
+    it, and normalised to sum to 1. A supervised synonym table, learnt from what experts (or
+    the dev data's truth) confirmed rather than from what the words mean in general."""
+    df = Counter(w for bag in doc_bags for w in bag)
+    n_docs = max(1, len(doc_bags))
+    together: dict[str, Counter[str]] = {}
+    pairs: Counter[str] = Counter()
+    for item_words, doc_words in confirmed:
+        for word in item_words:
+            pairs[word] += 1
+            together.setdefault(word, Counter()).update(doc_words)
+    out: dict[str, dict[str, float]] = {}
+    for word in sorted(together):
+        profile = {}
+        for seen, count in together[word].items():
+            share = count / pairs[word]
+            if count >= min_pairs and df[seen] and share > df[seen] / n_docs:
+                profile[seen] = math.log(share * n_docs / df[seen]) * share
+        total = sum(profile.values())
+        if total > 0:
+            out[word] = {w: round(v / total, 5) for w, v in sorted(profile.items())}
+    return out
+
+
+def _typical_profile(bag: set[str], associations: dict[str, dict[str, float]]) -> tuple[
+    dict[str, float], float
+]:
+    """An item's typical document words (its known words' profiles averaged) and the share of
+    its words that have a profile at all: an item worded as no confirmed item was before has
+    no typical words, which says nothing against a document."""
+    known = [associations[w] for w in sorted(bag) if w in associations]
+    merged: Counter[str] = Counter()
+    for profile in known:
+        merged.update(profile)
+    n = len(known)
+    return ({w: v / n for w, v in merged.items()} if n else {}), n / max(1, len(bag))
 
 
 @lru_cache(maxsize=4)
@@ -219,6 +275,7 @@ class Match(BaseModel):
     signals: dict[str, float] = Field(default_factory=dict)
     words: list[str] = Field(default_factory=list)
     dates: list[str] = Field(default_factory=list)
+    typical: list[str] = Field(default_factory=list)
     # How much each signal pushed the log-odds (learnt weight × value): the explanation's data.
     contributions: dict[str, float] = Field(default_factory=dict)
     reason: str = ""
@@ -404,6 +461,8 @@ class PairFeatures(BaseModel):
     values: list[list[float]]
     words: list[list[str]]
     dates: list[list[str]]
+    # The document's words typical of papers confirming the item (see `associations_from`).
+    typical: list[list[str]] = Field(default_factory=list)
 
 
 def without_programme_name(doc: DocText) -> DocText:
@@ -451,6 +510,8 @@ def pair_features(
     doc_passages = [passages(lemmas(t)) for t in texts]
     doc_dates = [document_dates(t) for t in texts]
     doc_entries = [dated_entries(t) for t in texts]
+    associations = background.associations if background is not None else {}
+    profiles = [_typical_profile(a | r, associations) for a, r in zip(act, res, strict=True)]
     out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
     for di, doc in enumerate(docs):
         appendix = _appendix_number(doc.name)
@@ -484,6 +545,10 @@ def pair_features(
             # shared tells the two apart.
             f["dated_entry"] = entry[ii]
             f["shared_weight"] = math.log1p(sum(idf[w] for w in bag & doc_words[di]))
+            typical, f["wording_known"] = profiles[ii]
+            found = sorted(w for w in doc_words[di] if w in typical)
+            f["typical_wording"] = sum(typical[w] for w in found)
+            out.typical.append(sorted(found, key=lambda w: (-typical[w], w))[:5])
             rows.append([f[name] for name in FEATURES])
             shared = bag & doc_words[di]
             out.words.append(sorted(shared, key=lambda w: (-idf[w], w))[:8])
@@ -494,6 +559,7 @@ def pair_features(
         _relative(rows, "activity_overlap", "relative_to_best")
         _relative(rows, "passage_coverage", "passage_relative")
         _mark_best(rows, "best_for_document")
+        _against_best(rows, "typical_wording", "typical_relative", "typical_best")
         out.values.extend(rows)
     # Item-side competition: how this document's overlap compares with the best document's
     # for the same item (an order merely mentioning the АРП against the order approving it).
@@ -513,6 +579,15 @@ def _relative(rows: list[list[float]], source: str, target: str) -> None:
     best = max((row[_COL[source]] for row in rows), default=0.0)
     for row in rows:
         row[_COL[target]] = row[_COL[source]] / best if best else 0.0
+
+
+def _against_best(rows: list[list[float]], source: str, gap: str, flag: str) -> None:
+    """How far each row's `source` falls short of the document's best row, and which row is
+    that best (none when every row is 0)."""
+    best = max((row[_COL[source]] for row in rows), default=0.0)
+    for row in rows:
+        row[_COL[gap]] = row[_COL[source]] - best
+        row[_COL[flag]] = float(best > 0 and row[_COL[source]] == best)
 
 
 def _closeness(row: list[float]) -> tuple[float, float]:
@@ -646,6 +721,7 @@ def match_documents(
             signals=signals,
             words=feats.words[k],
             dates=feats.dates[k],
+            typical=feats.typical[k],
         )
         m.contributions = contributions(signals, settings)
         m.reason = explain(m, settings)
@@ -693,6 +769,9 @@ _SAYS = {
     "report_passage": "отчёт описывает мероприятие в отдельном абзаце ({v:.0%})",
     "dated_entry": "пункт отчёта с датой в сроке мероприятия говорит о нём ({v:.0%})",
     "shared_weight": "общие редкие слова: {words}",
+    "typical_wording": "в документе слова, которыми обычно подтверждают такое мероприятие: "
+    "{typical}",
+    "typical_best": "по таким словам документ ближе всего к этому мероприятию",
     "first_pass": "признаки в совокупности за ({v:+.1f})",
     "first_pass_best_document": "по совокупности признаков документ ближе всего к этому",
     "first_pass_best_item": "по совокупности признаков это лучший документ для мероприятия",
@@ -721,7 +800,10 @@ def explain(m: Match, settings: MatchSettings) -> str:
         if push > 0.05 and name in _SAYS:
             parts.append(
                 _SAYS[name].format(
-                    v=m.signals[name], words=", ".join(m.words[:5]), dates=", ".join(m.dates)
+                    v=m.signals[name],
+                    words=", ".join(m.words[:5]),
+                    dates=", ".join(m.dates),
+                    typical=", ".join(m.typical[:5]),
                 )
             )
     return f"вероятность {m.score:.2f}: " + "; ".join(parts[:4])

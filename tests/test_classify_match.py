@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from classifiers.doctype import classify_rules, expected_result_type
+from classifiers.lemmas import lemmas
 from classifiers.matching import (
     _SAYS,
     FEATURES,
@@ -16,6 +17,7 @@ from classifiers.matching import (
     ItemText,
     MatchSettings,
     assign,
+    associations_from,
     background_from,
     dated_entries,
     doc_bag,
@@ -517,3 +519,106 @@ def test_evaluate_scores_the_matches_against_the_gold_pairs() -> None:
     report = evaluate([wrong])
     assert (report["tp"], report["fn"], report["ofp"]) == (2, 1, 1)
     assert report["match_f1"] == 0.8 and report["off_plan_f1"] == 0.0
+
+
+def _bag(text: str) -> set[str]:
+    return set(lemmas(text))
+
+
+PPK = ItemText(
+    number="4",
+    activity="Заседание психолого-педагогического консилиума",
+    result="Рекомендации педагогам",
+)
+PPK_PROTOCOL = DocText(
+    name="Протокол 3.pdf",
+    title="Протокол № 3",
+    body="Рассмотрены представления классных руководителей на обучающихся 7 класса.",
+    doc_type="protocol",
+)
+
+
+def test_associations_learn_the_words_confirming_papers_use() -> None:
+    item, paper = _bag(PPK.activity), _bag(PPK_PROTOCOL.body)
+    others = [_bag("Приказ об утверждении графика"), _bag("Справка по итогам недели")] * 10
+    learnt = associations_from([(item, paper)] * 3, [paper] * 3 + others)
+    profile = learnt[lemmas("консилиума")[0]]
+    assert lemmas("представления")[0] in profile
+    assert sum(profile.values()) == pytest.approx(1.0, abs=1e-3)
+    # Seen with the item in two confirmations only: an accident, not how it is written up.
+    assert associations_from([(item, paper)] * 2, [paper] * 2 + others) == {}
+    # A word every paper has says nothing of this item's confirmations.
+    common = [bag | _bag("школа") for bag in others]
+    school = paper | _bag("школа")
+    learnt = associations_from([(item, school)] * 3, [school] * 3 + common)
+    assert lemmas("школа")[0] not in learnt[lemmas("консилиума")[0]]
+
+
+def test_typical_wording_finds_a_paper_that_never_names_its_item() -> None:
+    items, docs = [ITEMS[0], PPK], [PPK_PROTOCOL, DOCS[2]]
+    blank = _signals(1, 0, items, docs)
+    assert blank["typical_wording"] == blank["wording_known"] == blank["typical_best"] == 0.0
+    background = Background(
+        associations={
+            lemmas("консилиума")[0]: {
+                lemmas("представления")[0]: 0.8,
+                lemmas("руководителей")[0]: 0.2,
+            }
+        }
+    )
+    feats = pair_features(items, docs, background=background)
+    rows = {
+        (feats.doc_index[k], feats.item_index[k]): dict(zip(FEATURES, v, strict=True))
+        for k, v in enumerate(feats.values)
+    }
+    ppk = rows[0, 1]
+    assert ppk["typical_wording"] == pytest.approx(1.0)
+    assert ppk["typical_best"] == 1.0 and ppk["typical_relative"] == 0.0
+    # One of the item's words (of those left after lemmatising) has a profile.
+    assert 0 < ppk["wording_known"] < 1
+    other = rows[0, 0]
+    assert other["typical_wording"] == 0.0 and other["typical_relative"] == pytest.approx(-1.0)
+    assert other["wording_known"] == 0.0
+    assert rows[1, 1]["typical_wording"] == 0.0  # the contract has none of those words
+    k = next(
+        k for k in range(len(feats.values)) if (feats.doc_index[k], feats.item_index[k]) == (0, 1)
+    )
+    assert feats.typical[k] == [lemmas("представления")[0], lemmas("руководителей")[0]]
+
+
+def test_the_reason_names_the_typical_words_found() -> None:
+    background = Background(
+        associations={lemmas("консилиума")[0]: {lemmas("представления")[0]: 1.0}}
+    )
+    settings = MatchSettings(weights={"typical_wording": 8.0}, intercept=-4.0, threshold=0.5)
+    result = match_documents([PPK], [PPK_PROTOCOL], settings, background=background)
+    (m,) = result.matches
+    assert m.typical == [lemmas("представления")[0]]
+    assert "обычно подтверждают такое мероприятие: " + lemmas("представления")[0] in m.reason
+    # Without the learnt words nothing links them.
+    assert match_documents([PPK], [PPK_PROTOCOL], settings, background=Background()).matches == []
+
+
+def test_training_signals_never_use_the_school_s_own_confirmations() -> None:
+    from classifiers.train_matcher import Case, background_of, cross_fitted
+
+    def school(name: str, item: ItemText, doc: DocText) -> Case:
+        return Case(school=name, items=[item], docs=[doc], gold=[(doc.name, item.number)])
+
+    ppk = [school(f"s{k}", PPK, PPK_PROTOCOL) for k in range(3)]
+    news = [school(f"n{k}", ITEMS[0], DOCS[0]) for k in range(3)]
+    cases = ppk + news
+    full = background_of(cases)
+    word = lemmas("консилиума")[0]
+    assert word in full.associations
+    # Two folds, alternating: each PPK school learns from the other fold, which holds only
+    # one other PPK school: too few confirmations, so no typical words.
+    fitted = cross_fitted(cases, full, folds=2, dropout=0.0)
+    assert all(word not in bg.associations for bg in fitted[:3])
+    assert all(bg.df == full.df for bg in fitted)
+    # With more folds the others hold enough PPK schools again.
+    more = [school(f"s{k}", PPK, PPK_PROTOCOL) for k in range(3, 9)] + news * 3
+    fitted = cross_fitted(ppk + more, background_of(ppk + more), folds=3, dropout=0.0)
+    assert all(word in bg.associations for bg in fitted[:9])
+    # Dropped schools get none at all.
+    assert all(not bg.associations for bg in cross_fitted(cases, full, dropout=1.0))
