@@ -411,6 +411,28 @@ def test_the_programme_cited_as_the_basis_is_not_the_subject() -> None:
     assert _signals(0, 1, item, [order, approving])["activity_overlap"] > 0.5
 
 
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        "На основании плана работы школы на 2021/2022 учебный год и программы\nантирисковых "
+        "мер МОУ СШ № 50,",
+        "В целях реализации программы антирисковых мер",
+    ],
+)
+def test_the_programme_named_as_a_second_basis_is_not_the_subject(preamble: str) -> None:
+    order = DocText(
+        name="Приказ № 69.pdf",
+        title="ПРИКАЗ О направлении педагогических работников на курсы",
+        body=f"{preamble} приказываю: 1. Организовать обучение педагогов.",
+    )
+    assert "антирисковых" not in doc_bag(order)
+    # A sentence of its own naming the programme is left alone: only the basis goes.
+    other = order.model_copy(
+        update={"body": "На основании приказа № 5. Утвердить программу антирисковых мер."}
+    )
+    assert "антирисковых" in doc_bag(other)
+
+
 def test_a_paper_dated_on_the_day_of_a_one_day_event() -> None:
     seminar = ItemText(
         number="1", activity="Семинар", start=date(2022, 3, 24), end=date(2022, 3, 24)
