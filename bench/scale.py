@@ -18,14 +18,22 @@ their sharers), and two re-runs after 5% of the files were changed:
 - in the same process as the first review (`same-proc`): the workers' fork server, which
   imported the libraries and loaded the models, is already up, as in a notebook or any
   long-lived process that reviews several times;
-- in a new process (`2nd run`, the headline figure): as the CLI and `serve` run it, paying
-  for the fork server's start again. Its process time (Python, Prefect and the temporary
-  server's start included) is in the JSON output as `second_process_s`.
+- in a new process (`2nd run`, the headline figure): as the CLI runs it. Its process time
+  (Python, Prefect and the temporary server's start included) is in the JSON output as
+  `second_process_s`.
 
-The temporary Prefect API server each process starts is warmed up first and its start-up
-(~10-20 s) is not in the review's wall times. Then, once: OCR seconds per page on one core
-(tesseract on the region's scans, one at a time), and Prefect's own cost per task and per
-subflow, measured with tasks and subflows that do nothing.
+Each process starts the workers' fork server where `evidence-review review` does: first,
+before it imports Prefect (`pipelines.pool.start_workers_early`). Then its temporary Prefect
+API server is warmed up, and only then does the timed review start, so the review's wall
+time (what the figures call the run's time) leaves out both starts, which overlap: a user of
+the CLI waits for them too, and that wait is in `first_process_s` / `second_process_s`. The
+fork server's CPU before the timed part (its imports and models, 3-6 CPU-seconds) is not
+in CPU per document; the JSON gives it as `early_cpu_s` / `second_early_cpu_s`. A
+deployment's run (`serve`) starts the fork server when its flow finds work, so there its
+start is in the review's time (about 3.5 s of one core on a quiet machine). Then, once: OCR
+seconds per page on one core (tesseract on the region's scans, one at a time), and
+Prefect's own cost per task and per subflow, measured with tasks and subflows that do
+nothing (`--no-extras` skips both).
 """
 
 from __future__ import annotations
@@ -69,15 +77,18 @@ me, peak, stop = psutil.Process(), [0, 0], threading.Event()
 # not in RUSAGE_CHILDREN (still running) yet takes its share of the same cores.
 server = [p for p in me.children(recursive=True) if p.pid not in ours]
 
-def _server_cpu():
+def _own_cpu(procs):
     total = 0.0
-    for p in server:
+    for p in procs:
         try:
             t = p.cpu_times()
             total += t.user + t.system
         except psutil.Error:
             pass
     return total
+
+def _server_cpu():
+    return _own_cpu(server)
 
 # Resident sizes added up (pages shared by forked workers counted in each, as before), and
 # proportional sizes (each shared page split between its sharers: the memory really used).
@@ -122,15 +133,7 @@ def _settle():
 def _early_cpu():
     # What the fork server spent before the timed part (its imports and models, or part of
     # them): hidden behind Prefect's start, yet CPU a user's machine pays.
-    total = 0.0
-    for p in me.children():
-        if p.pid in ours:
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-    return total
+    return _own_cpu(p for p in me.children() if p.pid in ours)
 
 def review():
     peak[0] = peak[1] = 0

@@ -174,10 +174,10 @@ def test_a_task_that_never_ran_is_the_schools_failure_not_the_regions() -> None:
     assert review._SERVER_BUSY in reason
 
 
-def test_lemma_memo_reuses_kept_texts_and_records_what_was_asked(monkeypatch) -> None:
+def _lemmatised(monkeypatch) -> list[str]:
+    """The texts lemmatised from here on (not taken from a memo), in this process."""
     import classifiers.lemmas as lem
 
-    plain = lem.lemmas("Проведены заседания методического объединения учителей")
     computed: list[str] = []
     real = lem._text_lemmas
 
@@ -186,6 +186,14 @@ def test_lemma_memo_reuses_kept_texts_and_records_what_was_asked(monkeypatch) ->
         return real(text)
 
     monkeypatch.setattr(lem, "_text_lemmas", counting)
+    return computed
+
+
+def test_lemma_memo_reuses_kept_texts_and_records_what_was_asked(monkeypatch) -> None:
+    import classifiers.lemmas as lem
+
+    plain = lem.lemmas("Проведены заседания методического объединения учителей")
+    computed = _lemmatised(monkeypatch)
     with lem.memo({}) as first:
         assert lem.lemmas("Проведены заседания методического объединения учителей") == plain
         lem.lemmas("Приказ об утверждении плана")
@@ -206,7 +214,6 @@ def test_lemma_memo_reuses_kept_texts_and_records_what_was_asked(monkeypatch) ->
 def test_touched_school_lemmatises_only_its_changed_files_texts(
     tmp_path: Path, monkeypatch
 ) -> None:
-    import classifiers.lemmas as lem
     import pipelines.work as work
     from classifiers.doctype_model import load_classifier
     from expert_sheet.settings import load_settings
@@ -214,14 +221,7 @@ def test_touched_school_lemmatises_only_its_changed_files_texts(
     school = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
     cache, out = tmp_path / "cache", tmp_path / "out"
     first = work.review_school(school, out, REPORT, result_storage=cache)
-    computed: list[str] = []
-    real = lem._text_lemmas
-
-    def counting(text: str) -> tuple[str, ...]:
-        computed.append(text)
-        return real(text)
-
-    monkeypatch.setattr(lem, "_text_lemmas", counting)
+    computed = _lemmatised(monkeypatch)
     again = work.review_school(school, out, REPORT, result_storage=cache)
     assert computed == []  # every text's lemmas kept from the first review
     assert again.model_dump() == first.model_dump()
@@ -237,5 +237,6 @@ def test_touched_school_lemmatises_only_its_changed_files_texts(
     )
     assert third.model_dump() == fresh.model_dump()
     # Without the kept lemmas (another cache folder) the texts are lemmatised again.
+    computed.clear()
     work.review_school(school, tmp_path / "out2", REPORT, result_storage=tmp_path / "c2")
     assert computed
