@@ -7,7 +7,13 @@ built once per process: it takes about a second.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -57,6 +63,53 @@ def _text_lemmas(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Inside a `memo` block: the texts' lemmas known from an earlier review of the same school
+# and those asked for in this one, by a digest of the text. None outside.
+Lemmas = dict[bytes, tuple[str, ...]]
+_memo: ContextVar[tuple[Lemmas, Lemmas] | None] = ContextVar("lemma_memo", default=None)
+
+
 def lemmas(text: str) -> list[str]:
     """Content-word lemmas in order: letters only, no stop words, at least three letters."""
-    return list(_text_lemmas(text[:MAX_CHARS]))
+    text = text[:MAX_CHARS]
+    state = _memo.get()
+    if state is None:
+        return list(_text_lemmas(text))
+    known, used = state
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    found = used.get(key)
+    if found is None:
+        found = known.get(key)
+        used[key] = found = _text_lemmas(text) if found is None else found
+    return list(found)
+
+
+@contextmanager
+def memo(known: Lemmas) -> Iterator[Lemmas]:
+    """Within the block, a text whose lemmas are in `known` is not lemmatised again; the
+    block yields the lemmas of every text asked for in it, to be kept for next time.
+
+    A school touched by a re-run is matched again in full, and a fresh worker process meets
+    every word of its unchanged documents for the first time: tokenising them and looking up
+    each new word's lemma was about half of such a school's cost. A text's lemmas depend on
+    the text alone (and `lemmatizer_version`), so those kept from the school's last review
+    serve as they are."""
+    used: Lemmas = {}
+    token = _memo.set((known, used))
+    try:
+        yield used
+    finally:
+        _memo.reset(token)
+
+
+@lru_cache(maxsize=1)
+def lemmatizer_version() -> str:
+    """What lemmas depend on besides the text: this module's rules and the libraries' and
+    dictionaries' versions (kept lemmas are keyed by it)."""
+    parts = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]]
+    for package in ("spacy", "pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)

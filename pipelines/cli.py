@@ -77,6 +77,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     # Prefect gives its temporary server 20 s to start; a busy machine needs longer (seen in
     # the test suite under load), and the batch would otherwise fail before its first school.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not args.dask_address:
+        # First of all: the workers' fork server imports the libraries and loads the models
+        # (3-4 s of one core) while this process imports Prefect and starts its temporary
+        # API server, instead of after them, in front of the first school.
+        from pipelines.pool import start_workers_early
+
+        start_workers_early(args.workers)
     from extractors.archive import prepare_input
     from pipelines.review import RegionError, review_region, school_folders
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
@@ -31,7 +30,8 @@ from extractors.detect import is_image
 from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
 from pipelines import school as stages
-from pipelines.work import code_version, model_version, review_school, warm_worker
+from pipelines.pool import start_workers_early, work_pool, workers_wanted
+from pipelines.work import code_version, model_version, review_school
 
 
 class RegionError(Exception):
@@ -195,56 +195,7 @@ def task_runner(workers: int | None = None, dask_address: str | None = None) -> 
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=dask_address)
-    return ThreadPoolTaskRunner(max_workers=_workers(workers))
-
-
-def _workers(workers: int | None) -> int:
-    return workers or os.cpu_count() or 1
-
-
-# Imported once by the fork server, which then forks every worker with it loaded.
-_PRELOAD = "pipelines.warm"
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fork server that imported the libraries and loaded the models
-    once (`pipelines.warm`): a worker then starts in milliseconds and exits at once, where a
-    spawned one spent 5-6 CPU-seconds importing and loading and about a second tearing it
-    all down at the end. Not forked from the flow's process: it runs Prefect's threads, and
-    a fork copies their locks in whatever state they are. Spawned where there is no fork
-    server (Windows)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([_PRELOAD])
-    return ctx
-
-
-def start_workers_early() -> None:
-    """Start the fork server (its imports and model loading) in the background while the
-    flow still looks for the schools to review; the first worker then waits less. The
-    server lives as long as this process, so later runs in it (`serve`, a notebook, the
-    tests) start their workers at once."""
-    ctx = _mp_context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
-
-
-def work_pool(workers: int | None = None, jobs: int | None = None) -> Executor | None:
-    """Where the schools' work runs: a pool of `workers` processes (every core), since
-    reading, lemmatising, classifying and matching are CPU-bound Python and threads would
-    share one core under the GIL; no more processes than `jobs`, the schools to review.
-    None for one worker: the work runs in the flow's process, one school at a time."""
-    workers = _workers(workers)
-    if workers == 1:
-        return None
-    return ProcessPoolExecutor(
-        max_workers=workers if jobs is None else max(1, min(workers, jobs)),
-        mp_context=_mp_context(),
-        initializer=warm_worker,
-    )
+    return ThreadPoolTaskRunner(max_workers=workers_wanted(workers))
 
 
 @contextmanager
@@ -324,8 +275,10 @@ def review_region(
         key, signature = school_key(folder, out_dir / folder.name, fingerprint)
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
-            if not keys and not dask_address and _workers(workers) > 1:
-                start_workers_early()
+            if not keys and not dask_address:
+                # The CLI started it before Prefect (then this is free); a deployment's run
+                # starts it here, once it knows there is work for the workers.
+                start_workers_early(workers)
             keys[folder] = key, signature
             continue
         sheets[folder] = earlier

@@ -25,6 +25,8 @@ from classifiers.doctype_model import (
     load_classifier,
     promoted_name,
 )
+from classifiers.lemmas import lemmatizer_version
+from classifiers.lemmas import memo as lemma_memo
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
@@ -184,18 +186,30 @@ def review_school(
     then the per-school part (roadmap, matching, rubric) and the sheet written.
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
-    docs, types = school_documents(folder, FileCache(result_storage), model)
-    classifier = document_classifier(model)
-    sheet = stages.review_school(
-        folder,
-        report_date,
-        load_settings(settings_path),
-        docs=docs,
-        classifier=classifier,
-        known=types,
-    )
+    cache = FileCache(result_storage)
+    kept = cache.get(_lemmas_key(folder))
+    with lemma_memo(kept if isinstance(kept, dict) else {}) as used:
+        docs, types = school_documents(folder, cache, model)
+        classifier = document_classifier(model)
+        sheet = stages.review_school(
+            folder,
+            report_date,
+            load_settings(settings_path),
+            docs=docs,
+            classifier=classifier,
+            known=types,
+        )
+    # Only the texts this review asked for: a replaced file's old texts are dropped.
+    cache.put(_lemmas_key(folder), used)
     _write_with_retries(sheet, out_dir, folder)
     return sheet
+
+
+def _lemmas_key(folder: Path) -> str:
+    """Where the lemmas of a school's texts are kept between runs (see `lemma_memo`): by the
+    school's folder, since a touched school asks again for the texts of its unchanged files."""
+    where = f"{lemmatizer_version()}\0{folder.resolve()}"
+    return f"lemmas-{hashlib.sha256(where.encode()).hexdigest()}"
 
 
 def warm_worker() -> None:

@@ -172,3 +172,71 @@ def test_a_task_that_never_ran_is_the_schools_failure_not_the_regions() -> None:
     assert sheet is None
     # Named as a refused call, so the region flow submits the school once more.
     assert review._SERVER_BUSY in reason
+
+
+def _lemmatised(monkeypatch) -> list[str]:
+    """The texts lemmatised from here on (not taken from a memo), in this process."""
+    import classifiers.lemmas as lem
+
+    computed: list[str] = []
+    real = lem._text_lemmas
+
+    def counting(text: str) -> tuple[str, ...]:
+        computed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(lem, "_text_lemmas", counting)
+    return computed
+
+
+def test_lemma_memo_reuses_kept_texts_and_records_what_was_asked(monkeypatch) -> None:
+    import classifiers.lemmas as lem
+
+    plain = lem.lemmas("Проведены заседания методического объединения учителей")
+    computed = _lemmatised(monkeypatch)
+    with lem.memo({}) as first:
+        assert lem.lemmas("Проведены заседания методического объединения учителей") == plain
+        lem.lemmas("Приказ об утверждении плана")
+        lem.lemmas("Приказ об утверждении плана")  # asked twice, lemmatised once
+    assert len(computed) == 2 and len(first) == 2
+    computed.clear()
+    with lem.memo(first) as second:
+        assert lem.lemmas("Проведены заседания методического объединения учителей") == plain
+        lem.lemmas("Новый отчёт о семинаре")
+    # Only the new text was lemmatised; the record holds what this block asked, not the rest.
+    assert computed == ["Новый отчёт о семинаре"]
+    assert len(second) == 2 and set(second) != set(first)
+    # Outside a block nothing is kept.
+    lem.lemmas("Новый отчёт о семинаре")
+    assert lem._memo.get() is None
+
+
+def test_touched_school_lemmatises_only_its_changed_files_texts(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import pipelines.work as work
+    from classifiers.doctype_model import load_classifier
+    from expert_sheet.settings import load_settings
+
+    school = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = work.review_school(school, out, REPORT, result_storage=cache)
+    computed = _lemmatised(monkeypatch)
+    again = work.review_school(school, out, REPORT, result_storage=cache)
+    assert computed == []  # every text's lemmas kept from the first review
+    assert again.model_dump() == first.model_dump()
+    changed = next(school.glob("Договор*"))
+    changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
+    third = work.review_school(school, out, REPORT, result_storage=cache)
+    # The changed file is read and typed again; only its texts are lemmatised, not the rest.
+    text = work.extract(changed, root=school).text()
+    assert computed and all(t.strip() in text for t in computed)
+    # The sheet from kept lemmas is the one a review from scratch gives.
+    fresh = work.stages.review_school(
+        school, REPORT, load_settings(), classifier=load_classifier()
+    )
+    assert third.model_dump() == fresh.model_dump()
+    # Without the kept lemmas (another cache folder) the texts are lemmatised again.
+    computed.clear()
+    work.review_school(school, tmp_path / "out2", REPORT, result_storage=tmp_path / "c2")
+    assert computed

@@ -68,15 +68,17 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
     # One stored extraction per file and one stored type per readable file, by content.
     assert sum(k.startswith("extract-") for k in before) == n_files
     assert sum(k.startswith("doctype-") for k in before) == n_readable
+    assert sum(k.startswith("lemmas-") for k in before) == 1  # the school's texts' lemmas
     changed = next((region / "school_04_polyanskaya").glob("Договор*"))
     changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
     review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
     after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    # The changed file was read and typed again (two new entries); no other entry was
-    # written again.
+    # The changed file was read and typed again (two new entries) and the touched school's
+    # lemmas kept anew; no file's entry was written again.
     new = sorted(k.split("-", 1)[0] for k in set(after) - set(before))
     assert new == ["doctype", "extract"]
-    assert {k: after[k] for k in before} == before
+    rewritten = [k.split("-", 1)[0] for k in before if after[k] != before[k]]
+    assert rewritten == ["lemmas"]
 
 
 def test_default_runner_uses_every_core() -> None:
@@ -84,7 +86,9 @@ def test_default_runner_uses_every_core() -> None:
 
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from pipelines.review import task_runner, warm_worker, work_pool
+    from pipelines.pool import work_pool
+    from pipelines.review import task_runner
+    from pipelines.work import warm_worker
 
     # The school tasks wait in threads of the flow's process; the work runs in processes.
     runner = task_runner()
@@ -200,3 +204,40 @@ def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) ->
     with pytest.raises(ocr.OcrFailed):
         ocr._run(["tesseract"], b"", 5)
     assert calls.count("slow") == 1
+
+
+_PROBE = r"""
+import sys
+import pipelines.pool as pool
+
+assert 'prefect' not in sys.modules  # the module the CLI imports first leaves Prefect out
+calls = []
+pool.start_workers_early = lambda workers=None: calls.append(('prefect' in sys.modules, workers))
+from pipelines import cli
+
+code = cli.main(['review', sys.argv[1], '--out', sys.argv[2], '--report-date', '2022-06-01',
+                 '--workers', '2'])
+print(code, calls)
+"""
+
+
+def test_cli_starts_the_workers_fork_server_before_it_imports_prefect(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # A missing region: the command stops early, after it started the fork server.
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(tmp_path / "missing"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["2", "[(False,", "2)]"]
+
+
+def test_no_fork_server_for_a_single_worker() -> None:
+    from pipelines.pool import start_workers_early
+
+    assert start_workers_early(1) is False  # the flow's own process does the work
