@@ -8,7 +8,9 @@ of the document's own title the item accounts for (a news item about a ski race 
 ("совещание"/"заседание"), whether the document's dates fall within the item's deadline, an
 explicit "Приложение N" reference, and whether the document is the type the item promised;
 a report listing dated entries is read entry by entry, and the programme's own name, cited
-in half the papers, is left out first.
+in half the papers, is left out first. Confirmed pairs also teach, per item word, the words
+its confirming papers typically use ("консилиум" → "представления классных руководителей"):
+a supervised synonym table kept with the background (`associations_from`).
 A logistic model turns the signals into a probability; its weights and the threshold are
 learnt on generated schools kept apart from the sample (`classifiers/train_matcher.py`) and
 stored in `classifiers/matcher.toml`, so an analyst can read and retrain them. Rarity is also
