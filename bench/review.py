@@ -37,7 +37,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from classifiers.doctype_model import load_classifier  # noqa: E402
 from classifiers.matching import DocText, ItemText  # noqa: E402
-from classifiers.train_matcher import DEV_FILES, DEV_SEEDS, load_cases  # noqa: E402
+from classifiers.train_matcher import DEV_FILES, DEV_SEEDS, f1, load_cases, tally  # noqa: E402
 from expert_sheet.settings import load_settings  # noqa: E402
 from pipelines import school as stages  # noqa: E402
 
@@ -89,14 +89,10 @@ def tfidf_threshold() -> float:
         for case in cases:
             pred, gold = tfidf_match(case.items, case.docs, t), set(map(tuple, case.gold))
             tp, fp, fn = tp + len(pred & gold), fp + len(pred - gold), fn + len(gold - pred)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(t), f1
+        score = f1(tp, fp, fn)
+        if score > best_f1:
+            best, best_f1 = float(t), score
     return best
-
-
-def f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def main() -> None:
@@ -139,14 +135,7 @@ def main() -> None:
                      "tfidf": tfidf_match(items, texts, base_t)}
             names = {t.name for t in texts}
             for name, pred in preds.items():
-                off = names - {d for d, _ in pred}
-                c = counts[name]
-                c["tp"] += len(pred & gold)
-                c["fp"] += len(pred - gold)
-                c["fn"] += len(gold - pred)
-                c["otp"] += len(off & gold_off)
-                c["ofp"] += len(off - gold_off)
-                c["ofn"] += len(gold_off - off)
+                tally(counts[name], pred, gold, names - {d for d, _ in pred}, gold_off)
         bundled = 0 if args.no_sample else min(6, n_schools)
         print(f"region: {n_schools} schools ({bundled} bundled + {n_schools - bundled} "
               f"generated, seed {args.seed}); matcher trained on seeds "

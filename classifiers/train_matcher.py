@@ -412,26 +412,41 @@ def evaluate(
     counts = dict.fromkeys(("tp", "fp", "fn", "otp", "ofp", "ofn"), 0)
     for case in cases:
         result = matching.match_documents(case.items, case.docs, settings, background=bg)
-        pred = {(m.document, m.item) for m in result.matches}
         gold = set(case.gold)
-        off = set(result.off_plan)
-        gold_off = {d.name for d in case.docs} - {d for d, _ in gold}
-        counts["tp"] += len(pred & gold)
-        counts["fp"] += len(pred - gold)
-        counts["fn"] += len(gold - pred)
-        counts["otp"] += len(off & gold_off)
-        counts["ofp"] += len(off - gold_off)
-        counts["ofn"] += len(gold_off - off)
-
-    def f1(tp: int, fp: int, fn: int) -> float:
-        return round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
-
+        tally(
+            counts,
+            {(m.document, m.item) for m in result.matches},
+            gold,
+            set(result.off_plan),
+            {d.name for d in case.docs} - {d for d, _ in gold},
+        )
     return {
         "schools": len(cases),
-        "match_f1": f1(counts["tp"], counts["fp"], counts["fn"]),
-        "off_plan_f1": f1(counts["otp"], counts["ofp"], counts["ofn"]),
+        "match_f1": round(f1(counts["tp"], counts["fp"], counts["fn"]), 4),
+        "off_plan_f1": round(f1(counts["otp"], counts["ofp"], counts["ofn"]), 4),
         **counts,
     }
+
+
+def tally(
+    counts: dict[str, int],
+    pred: set[tuple[str, str]],
+    gold: set[tuple[str, str]],
+    off: set[str],
+    gold_off: set[str],
+) -> None:
+    """Add one school's (document, item) pairs found, missed and wrong (tp, fn, fp) and its
+    off-plan documents the same way (otp, ofn, ofp) to `counts`."""
+    counts["tp"] += len(pred & gold)
+    counts["fp"] += len(pred - gold)
+    counts["fn"] += len(gold - pred)
+    counts["otp"] += len(off & gold_off)
+    counts["ofp"] += len(off - gold_off)
+    counts["ofn"] += len(gold_off - off)
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def write_settings(settings: MatchSettings, report: dict, path: Path = SETTINGS_PATH) -> None:
