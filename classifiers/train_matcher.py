@@ -123,24 +123,32 @@ def load_cases(path: Path = DEV_PATH) -> list[Case]:
         return [Case.model_validate_json(line) for line in fh if line.strip()]
 
 
-def background_of(cases: list[Case], associations: bool = True) -> Background:
-    """Document frequencies of lemmas over the cases' evidence documents and, unless told
-    not to, the typical document words of confirmed items (`matching.associations_from`)."""
-    bags = [doc_bag(d) for case in cases for d in case.docs]
+# A school's words as the background needs them: each document's lemmas, and the (item words,
+# document words) of each gold pair.
+SchoolWords = tuple[list[set[str]], list[tuple[set[str], set[str]]]]
+
+
+def school_words(case: Case) -> SchoolWords:
+    """Lemmatised once per school: `fit` learns a background from the same schools a dozen
+    times over (all of them, each fold, and cross-fitted within each)."""
+    bags = [doc_bag(d) for d in case.docs]
+    by_name = {d.name: bag for d, bag in zip(case.docs, bags, strict=True)}
+    items = {i.number: set(lemmas(i.activity)) | set(lemmas(i.result)) for i in case.items}
+    return bags, [(items[n], by_name[name]) for name, n in case.gold if n in items]
+
+
+def _background(words: Sequence[SchoolWords]) -> Background:
+    bags = [bag for school_bags, _ in words for bag in school_bags]
     background = background_from(bags)
-    if associations:
-        background.associations = associations_from(_confirmed(cases), bags)
+    background.associations = associations_from([p for _, pairs in words for p in pairs], bags)
     return background
 
 
-def _confirmed(cases: list[Case]) -> list[tuple[set[str], set[str]]]:
-    """(item words, document words) of every gold pair."""
-    out = []
-    for case in cases:
-        items = {i.number: set(lemmas(i.activity)) | set(lemmas(i.result)) for i in case.items}
-        docs = {d.name: d for d in case.docs}
-        out.extend((items[n], doc_bag(docs[name])) for name, n in case.gold if n in items)
-    return out
+def background_of(cases: list[Case], words: Sequence[SchoolWords] | None = None) -> Background:
+    """Document frequencies of lemmas over the cases' evidence documents and the typical
+    document words of confirmed items (`matching.associations_from`); `words`, when given,
+    are the cases' `school_words`."""
+    return _background(words if words is not None else [school_words(c) for c in cases])
 
 
 def cross_fitted(
@@ -149,6 +157,7 @@ def cross_fitted(
     folds: int = 5,
     dropout: float = ASSOCIATION_DROPOUT,
     seed: int = 0,
+    words: Sequence[SchoolWords] | None = None,
 ) -> list[Background]:
     """Per case, the background to build its training signals with: `background`'s word
     frequencies, and typical words learnt from the other folds' cases only. Learnt from the
@@ -156,7 +165,9 @@ def cross_fitted(
     trust them more than they deserve on a school never seen. A `dropout` share of the cases
     gets no typical words at all, as a region whose roadmaps are worded in ways no confirmed
     pair has shown yet: the weights then learn what to do without them, instead of taking
-    every unknown wording for a missing confirmation."""
+    every unknown wording for a missing confirmation. `words`: the cases' `school_words`."""
+    if words is None:
+        words = [school_words(c) for c in cases]
     rng = np.random.default_rng(seed)
     dropped = rng.random(len(cases)) < dropout
     fold_of = np.arange(len(cases)) % max(2, min(folds, len(cases)))
@@ -168,11 +179,8 @@ def cross_fitted(
             continue
         f = int(fold_of[k])
         if f not in by_fold:
-            others = [c for c, g in zip(cases, fold_of, strict=True) if g != f]
-            bags = [doc_bag(d) for case in others for d in case.docs]
-            by_fold[f] = background.model_copy(
-                update={"associations": associations_from(_confirmed(others), bags)}
-            )
+            others = _background([w for w, g in zip(words, fold_of, strict=True) if g != f])
+            by_fold[f] = background.model_copy(update={"associations": others.associations})
         out.append(by_fold[f])
     return out
 
@@ -327,15 +335,21 @@ def fit(
     probabilities, so they are chosen on schools the weights did not see. The background
     document frequencies are learnt inside each fold too: a held-out school's words are never
     counted in its own background."""
-    background = background_of(cases)
-    x, y, groups = design(cases, background=cross_fitted(cases, background, folds))
+    words = [school_words(c) for c in cases]
+    background = background_of(cases, words)
+    x, y, groups = design(cases, background=cross_fitted(cases, background, folds, words=words))
     docs, items = _doc_ids(cases), _item_ids(cases)
     splits = []
     for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
-        trained_on = [cases[g] for g in sorted(set(groups[train]))]
-        fold_bg = background_of(trained_on)
+        train_ids = sorted(set(groups[train]))
+        trained_on = [cases[g] for g in train_ids]
+        train_words = [words[g] for g in train_ids]
+        fold_bg = background_of(trained_on, train_words)
         held_out = [cases[g] for g in sorted(set(groups[test]))]
-        fold_x, _, _ = design(trained_on, background=cross_fitted(trained_on, fold_bg, folds))
+        fold_x, _, _ = design(
+            trained_on,
+            background=cross_fitted(trained_on, fold_bg, folds, words=train_words),
+        )
         test_x, _, _ = design(held_out, background=fold_bg)
         splits.append((train, test, fold_x, test_x))
     best: tuple[float, float, np.ndarray] | None = None
