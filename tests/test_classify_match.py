@@ -644,3 +644,28 @@ def test_training_signals_never_use_the_school_s_own_confirmations() -> None:
     assert all(word in bg.associations for bg in fitted[:9])
     # Dropped schools get none at all.
     assert all(not bg.associations for bg in cross_fitted(cases, full, dropout=1.0))
+
+
+def test_evaluate_command_can_forget_the_typical_words(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    import classifiers.train_matcher as tm
+
+    data = tmp_path / "cases.jsonl"
+    case = tm.Case(school="s", items=ITEMS, docs=DOCS, gold=[("Протокол МО.pdf", "1")])
+    data.write_text(case.model_dump_json() + "\n", encoding="utf-8")
+    seen = []
+    real = tm.evaluate
+
+    def spy(cases, settings=None, background=None):
+        seen.append(background)
+        return real(cases, settings, background)
+
+    monkeypatch.setattr(tm, "evaluate", spy)
+    tm.main(["evaluate", "--data", str(data)])
+    tm.main(["evaluate", "--data", str(data), "--without-associations"])
+    assert seen[0] is None  # the shipped background, typical words and all
+    assert seen[1].associations == {} and seen[1].df == load_background().df
+    assert load_background().associations  # the shipped one is left as it was
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["schools"] for r in reports] == [1, 1]
