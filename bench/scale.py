@@ -65,7 +65,7 @@ from pipelines.pool import start_workers_early
 start_workers_early()
 ours = {p.pid for p in psutil.Process().children(recursive=True)}  # fork server, tracker
 from prefect import flow
-from pipelines.review import review_region
+from pipelines.review import heartbeats_where_watched, review_region
 
 @flow
 def _warm():
@@ -139,7 +139,8 @@ def review():
     peak[0] = peak[1] = 0
     early = _early_cpu()
     c0, s0, t0 = _cpu(), _server_cpu(), time.perf_counter()
-    s = review_region(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))
+    with heartbeats_where_watched():  # as the CLI runs it
+        s = review_region(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))
     dt = time.perf_counter() - t0
     _settle()
     print(json.dumps({'seconds': dt, 'cpu_s': _cpu() - c0, 'server_cpu_s': _server_cpu() - s0,

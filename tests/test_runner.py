@@ -105,7 +105,28 @@ def test_default_runner_uses_every_core() -> None:
         if pool is not None:
             pool.shutdown()
     assert work_pool(workers=1) is None  # one worker: the flow's own process
-    assert isinstance(task_runner(workers=1), ThreadPoolTaskRunner)
+    one = task_runner(workers=1)
+    assert isinstance(one, ThreadPoolTaskRunner) and one._max_workers == 1
+    # A school queued for each worker while the threads talk to Prefect's API.
+    assert task_runner(workers=3)._max_workers == 6
+
+
+def test_heartbeats_only_where_a_server_can_watch_them() -> None:
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    from pipelines.review import heartbeats_where_watched
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}):
+        with temporary_settings(updates={PREFECT_API_URL: None}), heartbeats_where_watched():
+            assert get_current_settings().flows.heartbeat_frequency is None
+        with temporary_settings(updates={PREFECT_API_URL: "http://prefect.example:4200/api"}):
+            with heartbeats_where_watched():
+                assert get_current_settings().flows.heartbeat_frequency == 60
 
 
 def test_pool_is_sized_to_the_work_and_its_workers_import_no_prefect() -> None:
@@ -241,3 +262,4 @@ def test_no_fork_server_for_a_single_worker() -> None:
     from pipelines.pool import start_workers_early
 
     assert start_workers_early(1) is False  # the flow's own process does the work
+
