@@ -263,3 +263,17 @@ def test_no_fork_server_for_a_single_worker() -> None:
 
     assert start_workers_early(1) is False  # the flow's own process does the work
 
+
+def test_fork_server_exercise_reviews_a_sample_school_and_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    # Imported by the fork server: loads the models and reviews one bundled school, so that
+    # what loads on first use is in memory before any worker is forked.
+    import pipelines.warm as warm
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert warm.exercise() is True
+    assert list(tmp_path.iterdir()) == []  # its sheet went to a temporary folder, now gone
+    assert warm.exercise(tmp_path / "no-such-school") is False
