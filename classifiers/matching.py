@@ -414,8 +414,8 @@ def _entry_signal(
     idf: dict[str, float],
 ) -> list[float]:
     """Per item: how well the dated entry that tells of it covers its activity (synonyms
-    count), where an entry tells of the item whose deadline holds its date and whose words it
-    covers best; 0 for an item no entry is about."""
+    count), where an entry tells of the item whose deadline holds its date (or that has no
+    deadline to hold it) and whose words it covers best; 0 for an item no entry is about."""
     out = [0.0] * len(items)
     for when, words in entries:
         bag = set(words)
@@ -423,7 +423,7 @@ def _entry_signal(
         _, m = _word_matrix(sorted(bag))
         best, best_k = 0.0, -1
         for k, item in enumerate(items):
-            if not _date_signals(item, [when])[0]:
+            if _date_signals(item, [when])[1]:
                 continue
             cover = _soft_coverage(acts[k], bag, stems, m, idf)
             if cover > best:

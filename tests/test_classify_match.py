@@ -387,6 +387,18 @@ def test_a_dated_list_is_read_entry_by_entry() -> None:
     assert signal[0] > 0 and signal[2] > 0 and signal[1] == 0.0
 
 
+def test_an_entry_may_tell_of_an_item_without_a_deadline() -> None:
+    # "Постоянно", an empty cell: no deadline to hold the entry's date, none to exclude it.
+    undated = ItemText(number="4", activity="Посещение уроков педагогами с анализом")
+    signal = [
+        _signals(k, 0, [*ENTRY_ITEMS[:2], undated], [NARRATIVE])["dated_entry"] for k in range(3)
+    ]
+    assert signal[2] > 0 and signal[1] == 0.0
+    # A deadline that excludes the entry's date still rules the item out.
+    march = ENTRY_ITEMS[2].model_copy(update={"start": date(2022, 9, 1), "end": date(2022, 9, 30)})
+    assert _signals(2, 0, [*ENTRY_ITEMS[:2], march], [NARRATIVE])["dated_entry"] == 0.0
+
+
 def test_the_programme_name_is_left_out_of_the_documents() -> None:
     plain = without_programme_name(NARRATIVE)
     assert "мотивация" not in plain.title and "программы антирисковых мер" in plain.title
