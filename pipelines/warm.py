@@ -7,7 +7,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipelines.work import review_school, warm_worker
+from pipelines.work import model_version, review_school, warm_worker
 
 # A small school of the bundled sample, reviewed once here: what loads on first use
 # (pdfminer's fonts and encodings, python-docx's parts, the matcher's settings, openpyxl's
@@ -24,7 +24,9 @@ def exercise(folder: Path = _EXERCISE) -> bool:
         return False
     out = Path(tempfile.mkdtemp(prefix="evidence-review-warm-"))
     try:
-        review_school(folder, out, date(2022, 6, 1))
+        # The promoted model's version, as the workers pass it: `document_classifier` is
+        # cached by it, and any other key would load a second copy of the model.
+        review_school(folder, out, date(2022, 6, 1), model=model_version())
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return True

@@ -272,8 +272,13 @@ def test_fork_server_exercise_reviews_a_sample_school_and_keeps_nothing(
     # Imported by the fork server: loads the models and reviews one bundled school, so that
     # what loads on first use is in memory before any worker is forked.
     import pipelines.warm as warm
+    from pipelines.work import document_classifier, model_version
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    document_classifier.cache_clear()
+    document_classifier(model_version())  # what `warm_worker` loads for the workers
     assert warm.exercise() is True
+    # It used that model, cached by its version: no second copy in the fork server.
+    assert document_classifier.cache_info().currsize == 1
     assert list(tmp_path.iterdir()) == []  # its sheet went to a temporary folder, now gone
     assert warm.exercise(tmp_path / "no-such-school") is False
