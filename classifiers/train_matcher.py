@@ -139,10 +139,17 @@ def school_words(case: Case) -> SchoolWords:
     return bags, [(items[n], by_name[name]) for name, n in case.gold if n in items]
 
 
+def _bags(words: Sequence[SchoolWords]) -> list[set[str]]:
+    return [bag for school_bags, _ in words for bag in school_bags]
+
+
+def _associations(words: Sequence[SchoolWords]) -> dict[str, dict[str, float]]:
+    return associations_from([p for _, pairs in words for p in pairs], _bags(words))
+
+
 def _background(words: Sequence[SchoolWords]) -> Background:
-    bags = [bag for school_bags, _ in words for bag in school_bags]
-    background = background_from(bags)
-    background.associations = associations_from([p for _, pairs in words for p in pairs], bags)
+    background = background_from(_bags(words))
+    background.associations = _associations(words)
     return background
 
 
@@ -181,8 +188,10 @@ def cross_fitted(
             continue
         f = int(fold_of[k])
         if f not in by_fold:
-            others = _background([w for w, g in zip(words, fold_of, strict=True) if g != f])
-            by_fold[f] = background.model_copy(update={"associations": others.associations})
+            # Only the typical words come from the other folds; their word frequencies would
+            # be counted for nothing.
+            others = [w for w, g in zip(words, fold_of, strict=True) if g != f]
+            by_fold[f] = background.model_copy(update={"associations": _associations(others)})
         out.append(by_fold[f])
     return out
 
