@@ -187,7 +187,8 @@ def review_school(
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
     cache = FileCache(result_storage)
-    kept = cache.get(_lemmas_key(folder))
+    lemmas_key = _lemmas_key(folder)
+    kept = cache.get(lemmas_key)
     with lemma_memo(kept if isinstance(kept, dict) else {}) as used:
         docs, types = school_documents(folder, cache, model)
         classifier = document_classifier(model)
@@ -200,7 +201,7 @@ def review_school(
             known=types,
         )
     # Only the texts this review asked for: a replaced file's old texts are dropped.
-    cache.put(_lemmas_key(folder), used)
+    cache.put(lemmas_key, used)
     _write_with_retries(sheet, out_dir, folder)
     return sheet
 
