@@ -65,7 +65,8 @@ from classifiers.doctype import (
     classify_rules,
     title_zone,
 )
-from classifiers.lemmas import lemmas
+from classifiers.lemmas import lemmas, lemmatizer_version
+from classifiers.vocabulary import word_memo
 from extractors.extract import sha256_of
 from extractors.model import Document
 
@@ -372,7 +373,7 @@ def _morph() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+@word_memo("word-form", version=lemmatizer_version)
 def word_form(word: str) -> str:
     """Coarse grammatical class of a lower-case word by its likeliest pymorphy3 parse.
 

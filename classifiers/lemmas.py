@@ -18,6 +18,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from classifiers.vocabulary import word_memo
+
 # Caps the work on very long documents; what decides a match is in the first pages.
 MAX_CHARS = 30_000
 
@@ -37,7 +39,7 @@ def lemma(word: str) -> str:
     return nlp()(word)[0].lemma_.replace("ё", "е")
 
 
-@lru_cache(maxsize=200_000)
+@word_memo("content-lemma", version=lambda: lemmatizer_version())
 def _content_lemma(word: str) -> str | None:
     """The lemma of one lower-case alphabetic token, or None when the token or its lemma is
     a stop word or the token is shorter than three letters. All of it depends on the word

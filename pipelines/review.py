@@ -32,7 +32,7 @@ from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
 from pipelines import school as stages
 from pipelines.pool import start_workers_early, work_pool, workers_wanted
-from pipelines.work import code_version, model_version, review_school
+from pipelines.work import code_version, merge_vocabulary, model_version, review_school
 
 
 class RegionError(Exception):
@@ -351,6 +351,8 @@ def review_region(
                     _report("file", len(stages.school_files(folder)))
                     _report("school")
                     logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
+        # The workers are done: what they learnt goes into one file the next run's load.
+        merge_vocabulary(storage)
     summary = summarize([sheets[f] for f in folders], report_date.isoformat())
     (out_dir / "summary.json").write_text(
         json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"

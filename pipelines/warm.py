@@ -7,6 +7,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from classifiers import vocabulary
 from pipelines.work import model_version, review_school, warm_worker
 
 # A small school of the bundled sample, reviewed once here: what loads on first use
@@ -35,5 +36,7 @@ def exercise(folder: Path = _EXERCISE) -> bool:
 try:
     warm_worker()
     exercise()
+    # Its words are in every worker's memos already: none of them need save them again.
+    vocabulary.settle()
 except Exception:  # the fork server must live: a worker meeting the fault reports it
     pass

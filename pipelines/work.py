@@ -27,6 +27,7 @@ from classifiers.doctype_model import (
 )
 from classifiers.lemmas import lemmatizer_version
 from classifiers.lemmas import memo as lemma_memo
+from classifiers.vocabulary import WordMemo, memos
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
@@ -93,6 +94,78 @@ class FileCache:
         tmp = self.folder / f".{key}.{os.getpid()}.tmp"
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, self.folder / key)
+
+    def keys(self, prefix: str) -> list[str]:
+        """The keys of the entries whose key starts with `prefix`, sorted."""
+        if self.folder is None:
+            return []
+        return sorted(p.name for p in self.folder.glob(f"{prefix}*") if p.is_file())
+
+    def delete(self, key: str) -> None:
+        if self.folder is not None:
+            (self.folder / key).unlink(missing_ok=True)
+
+
+# What the word memos learnt (see `classifiers.vocabulary`), kept in the cache folder: one
+# entry per memo and version, and parts the workers add as they learn, which the region's
+# flow folds into that entry at the end of the run (`merge_vocabulary`). Parts left by a
+# killed run are read as well.
+def _vocabulary_key(memo: WordMemo) -> str:
+    return f"words-{memo.name}-{memo.version()}"
+
+
+def _vocabulary_parts(cache: FileCache, memo: WordMemo) -> list[str]:
+    return cache.keys(f"{_vocabulary_key(memo)}.")
+
+
+@cache
+def load_vocabulary(storage: Path) -> int:
+    """Load the words kept in the cache folder `storage` into this process's word memos,
+    once per process; returns how many words were loaded. A fresh worker otherwise asks
+    pymorphy3 again about every word of each document changed since the last run."""
+    files = FileCache(storage)
+    loaded = 0
+    for memo in memos().values():
+        for key in [_vocabulary_key(memo), *_vocabulary_parts(files, memo)]:
+            words = files.get(key)
+            if isinstance(words, dict):
+                before = memo.known()
+                memo.update(words)
+                loaded += memo.known() - before
+    return loaded
+
+
+def keep_vocabulary(files: FileCache) -> None:
+    """Save the words this process learnt since the last call, as new parts."""
+    if files.folder is None:
+        return
+    for memo in memos().values():
+        learnt = memo.take_learnt()
+        if learnt:
+            part = f"{_vocabulary_key(memo)}.{os.getpid()}-{time.time_ns()}"
+            files.put(part, learnt)
+
+
+def merge_vocabulary(storage: Path) -> None:
+    """Fold the parts the workers saved into one entry per memo (the run's end)."""
+    files = FileCache(storage)
+    for memo in memos().values():
+        parts = _vocabulary_parts(files, memo)
+        if not parts:
+            continue
+        key = _vocabulary_key(memo)
+        kept = files.get(key)
+        words: dict[str, Any] = kept if isinstance(kept, dict) else {}
+        for part in parts:
+            more = files.get(part)
+            if isinstance(more, dict):
+                for word, value in more.items():
+                    if len(words) >= memo.limit:
+                        break
+                    words.setdefault(word, value)
+        files.put(key, words)
+        for part in parts:
+            files.delete(part)
 
 
 def file_id(path: Path, root: Path) -> str:
@@ -187,6 +260,8 @@ def review_school(
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
     cache = FileCache(result_storage)
+    if result_storage is not None:
+        load_vocabulary(result_storage)
     lemmas_key = _lemmas_key(folder)
     kept = cache.get(lemmas_key)
     with lemma_memo(kept if isinstance(kept, dict) else {}) as used:
@@ -202,6 +277,7 @@ def review_school(
         )
     # Only the texts this review asked for: a replaced file's old texts are dropped.
     cache.put(lemmas_key, used)
+    keep_vocabulary(cache)
     _write_with_retries(sheet, out_dir, folder)
     return sheet
 

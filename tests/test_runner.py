@@ -69,12 +69,18 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
     assert sum(k.startswith("extract-") for k in before) == n_files
     assert sum(k.startswith("doctype-") for k in before) == n_readable
     assert sum(k.startswith("lemmas-") for k in before) == 1  # the school's texts' lemmas
+    # The words the workers learnt, one entry per word memo: their parts were merged.
+    assert sorted(k.rsplit("-", 1)[0] for k in before if k.startswith("words-")) == [
+        "words-content-lemma",
+        "words-word-form",
+    ]
     changed = next((region / "school_04_polyanskaya").glob("Договор*"))
     changed.write_bytes(changed.read_bytes() + b"\n%% re-uploaded\n")
     review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=2)
     after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     # The changed file was read and typed again (two new entries) and the touched school's
-    # lemmas kept anew; no file's entry was written again.
+    # lemmas kept anew; no file's entry was written again. Its words were loaded from the
+    # kept ones, not learnt again: the words' entries were not rewritten.
     new = sorted(k.split("-", 1)[0] for k in set(after) - set(before))
     assert new == ["doctype", "extract"]
     rewritten = [k.split("-", 1)[0] for k in before if after[k] != before[k]]
