@@ -344,27 +344,34 @@ def _stems(words: set[str]) -> set[str]:
     return {_stem(w) for w in words if len(w) > STEM_CHARS}
 
 
+def _nearest(words: list[str], unit: np.ndarray, matrix: np.ndarray) -> dict[str, np.floating]:
+    """Each of `words` (rows of `unit`, see `_word_matrix`) with the similarity of its
+    nearest word in a text (rows of `matrix`), clipped to 0..1. One product for all the
+    school's item words against the text, not one per item and text."""
+    if not words or not len(matrix):
+        return {}
+    return dict(zip(words, np.clip((unit @ matrix.T).max(axis=1), 0.0, 1.0), strict=True))
+
+
 def _soft_coverage(
     bag: set[str],
     doc_words: set[str],
     doc_stems: set[str],
-    doc_matrix: np.ndarray,
+    nearest: dict[str, np.floating],
     idf: dict[str, float],
 ) -> float:
     """Share of the item's words the document speaks of, where a word the document lacks
     counts if the document has a word of the same stem ("разработка" finds "разработана":
     lemmas keep the noun and the verb apart) or else by its nearest navec neighbour in the
-    document ("заседание" finds "совещание")."""
+    document ("заседание" finds "совещание"; `nearest`, see `_nearest`)."""
     total = sum(idf[w] for w in bag)
     if not total:
         return 0.0
     same = {w for w in bag - doc_words if len(w) > STEM_CHARS and _stem(w) in doc_stems}
     missing = sorted(bag - doc_words - same)
     covered = sum(idf[w] for w in (bag & doc_words) | same)
-    known, m = _word_matrix(missing)
-    if known and len(doc_matrix):
-        nearest = np.clip((m @ doc_matrix.T).max(axis=1), 0.0, 1.0)
-        covered += float(sum(idf[w] * s for w, s in zip(known, nearest, strict=True)))
+    if nearest:
+        covered += float(sum(idf[w] * nearest[w] for w in missing if w in nearest))
     return covered / total
 
 
@@ -412,6 +419,7 @@ def _entry_signal(
     acts: Sequence[set[str]],
     entries: Sequence[tuple[date, list[str]]],
     idf: dict[str, float],
+    item_words: tuple[list[str], np.ndarray],
 ) -> list[float]:
     """Per item: how well the dated entry that tells of it covers its activity (synonyms
     count), where an entry tells of the item whose deadline holds its date (or that has no
@@ -420,12 +428,12 @@ def _entry_signal(
     for when, words in entries:
         bag = set(words)
         stems = _stems(bag)
-        _, m = _word_matrix(sorted(bag))
+        nearest = _nearest(*item_words, _word_matrix(sorted(bag))[1])
         best, best_k = 0.0, -1
         for k, item in enumerate(items):
             if _date_signals(item, [when])[1]:
                 continue
-            cover = _soft_coverage(acts[k], bag, stems, m, idf)
+            cover = _soft_coverage(acts[k], bag, stems, nearest, idf)
             if cover > best:
                 best, best_k = cover, k
         if best_k >= 0:
@@ -509,7 +517,9 @@ def pair_features(
     item_text_vecs = [_mean_vector(sorted(a | r), idf) for a, r in zip(act, res, strict=True)]
     doc_words = [t | b for t, b in zip(titles, bodies, strict=True)]
     doc_text_vecs = [_mean_vector(sorted(w), idf) for w in doc_words]
-    doc_matrices = [_word_matrix(sorted(w))[1] for w in doc_words]
+    # The item words navec knows, as unit vectors: each text is compared with all at once.
+    item_words = _word_matrix(sorted(set().union(*act, *res)))
+    doc_nearest = [_nearest(*item_words, _word_matrix(sorted(w))[1]) for w in doc_words]
     doc_stems = [_stems(w) for w in doc_words]
     texts = [f"{d.title}\n{d.body}" for d in docs]
     doc_passages = [passages(lemmas(t)) for t in texts]
@@ -520,7 +530,7 @@ def pair_features(
     out = PairFeatures(doc_index=[], item_index=[], values=[], words=[], dates=[])
     for di, doc in enumerate(docs):
         appendix = _appendix_number(doc.name)
-        entry = _entry_signal(items, act, doc_entries[di], idf)
+        entry = _entry_signal(items, act, doc_entries[di], idf, item_words)
         rows = []
         for ii, item in enumerate(items):
             f = dict.fromkeys(FEATURES, 0.0)
@@ -537,7 +547,7 @@ def pair_features(
             f["type_promised"] = float(
                 item.expected_type is not None and doc.doc_type == item.expected_type
             )
-            seen = doc_words[di], doc_stems[di], doc_matrices[di]
+            seen = doc_words[di], doc_stems[di], doc_nearest[di]
             f["soft_activity"] = _soft_coverage(act[ii], *seen, idf)
             f["soft_result"] = _soft_coverage(res[ii], *seen, idf)
             f["text_vector"] = _cosine(item_text_vecs[ii], doc_text_vecs[di])
