@@ -259,6 +259,7 @@ def review_school(
     then the per-school part (roadmap, matching, rubric) and the sheet written.
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
+    one_blas_thread()
     cache = FileCache(result_storage)
     if result_storage is not None:
         load_vocabulary(result_storage)
@@ -289,9 +290,24 @@ def _lemmas_key(folder: Path) -> str:
     return f"lemmas-{hashlib.sha256(where.encode()).hexdigest()}"
 
 
+@cache
+def one_blas_thread() -> None:
+    """Limit the linear-algebra library (OpenBLAS, under NumPy) to one thread in this
+    process. The review runs one process per core; OpenBLAS's own threads, one per core in
+    each process, then fought the other workers for the cores and spun waiting on matrices
+    far too small to share out: matching a school took 54 CPU-ms with them and 43 without
+    (20 schools, one process, nothing else running), after this session's matching change
+    80 and 26-32."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
 def warm_worker() -> None:
     """Load the models once when a worker process starts, not inside the first school."""
     from classifiers.doctype_model import word_form
+
+    one_blas_thread()
     from classifiers.lemmas import nlp
     from classifiers.matching import _embedding
 

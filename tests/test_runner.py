@@ -146,6 +146,15 @@ def test_pool_is_sized_to_the_work_and_its_workers_import_no_prefect() -> None:
         # eval is a builtin, so the probe reaches the worker by name, not by value.
         assert pool.submit(eval, "'prefect' in __import__('sys').modules").result() is False
         assert pool.submit(eval, "'pipelines.work' in __import__('sys').modules").result()
+        # One thread for NumPy's OpenBLAS (and OpenMP) in each worker: one process per core
+        # already, and their own threads made the workers fight for the cores.
+        threads = pool.submit(
+            eval,
+            "[(i['internal_api'], i['num_threads']) for i in "
+            "__import__('threadpoolctl').threadpool_info()]",
+        ).result()
+        assert ("openblas", 1) in threads
+        assert all(n == 1 for _, n in threads)
     finally:
         pool.shutdown()
 
