@@ -143,7 +143,10 @@ def keep_vocabulary(files: FileCache) -> None:
         learnt = memo.take_learnt()
         if learnt:
             part = f"{_vocabulary_key(memo)}.{os.getpid()}-{time.time_ns()}"
-            files.put(part, learnt)
+            try:
+                files.put(part, learnt)
+            except OSError:  # a full or read-only cache: the words only save time
+                return
 
 
 def merge_vocabulary(storage: Path) -> None:
@@ -163,9 +166,12 @@ def merge_vocabulary(storage: Path) -> None:
                     if len(words) >= memo.limit:
                         break
                     words.setdefault(word, value)
-        files.put(key, words)
-        for part in parts:
-            files.delete(part)
+        try:
+            files.put(key, words)
+            for part in parts:
+                files.delete(part)
+        except OSError:  # the words only save time; the review's results are written
+            return
 
 
 def file_id(path: Path, root: Path) -> str:

@@ -103,3 +103,28 @@ def test_kept_words_of_other_code_or_an_unreadable_file_are_not_loaded(
     assert files.get(work._vocabulary_key(memo)) == {"другоеслово": "other"}
     memo.cache_clear()
     work.load_vocabulary.cache_clear()
+
+
+def test_words_that_cannot_be_saved_cost_the_review_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import classifiers.doctype_model as dm
+    import pipelines.work as work
+
+    folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
+    real_put = work.FileCache.put
+
+    def full_for_words(self, key: str, value: object) -> None:
+        if key.startswith("words-"):
+            raise OSError(28, "No space left on device")
+        real_put(self, key, value)
+
+    monkeypatch.setattr(work.FileCache, "put", full_for_words)
+    dm.word_form.cache_clear()  # so that the review learns words and tries to save them
+    storage = tmp_path / "cache"
+    sheet = work.review_school(folder, tmp_path / "out", REPORT, result_storage=storage)
+    assert (tmp_path / "out" / folder.name / "sheet.xlsx").is_file() and sheet.total >= 0
+    part = f"{work._vocabulary_key(dm.word_form)}.1-1"
+    real_put(work.FileCache(storage), part, {"слово": "other"})  # a part a killed run left
+    work.merge_vocabulary(storage)  # cannot write the merged entry: no error either
+    assert work.FileCache(storage).keys("words-") == [part]  # the part is kept, not lost
