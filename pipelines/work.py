@@ -302,8 +302,8 @@ def one_blas_thread() -> None:
     process. The review runs one process per core; OpenBLAS's own threads, one per core in
     each process, then fought the other workers for the cores and spun waiting on matrices
     far too small to share out: matching a school took 54 CPU-ms with them and 43 without
-    (20 schools, one process, nothing else running), after this session's matching change
-    80 and 26-32."""
+    (20 schools, one process, nothing else running); with soft coverage computed in one
+    product per document (`classifiers.matching._nearest`), 80 and 26-32."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
@@ -312,11 +312,10 @@ def one_blas_thread() -> None:
 def warm_worker() -> None:
     """Load the models once when a worker process starts, not inside the first school."""
     from classifiers.doctype_model import word_form
-
-    one_blas_thread()
     from classifiers.lemmas import nlp
     from classifiers.matching import _embedding
 
+    one_blas_thread()
     document_classifier(model_version()).feature_names  # noqa: B018 - built once, here
     word_form("проведено")  # loads the grammar features' analyzer (0.2 s) here, not per worker
     nlp()
