@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 import pymorphy3
+
+from classifiers.vocabulary import word_memo
 
 _DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS), "-")
@@ -45,7 +48,21 @@ def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=1)
+def _dictionary_version() -> str:
+    parts = []
+    for package in ("pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
+
+
+# A word memo rather than an lru_cache: a re-run's fresh worker reads each changed file again,
+# and asking pymorphy3 about the words at its line breaks cost a page more than reading it
+# (about 30 ms a file, unknown words guessed by analogy); the words are the last run's.
+@word_memo("known-word", version=_dictionary_version, limit=100_000)
 def _known(word: str) -> bool:
     """In the dictionary, or a dictionary word behind a known prefix ("внутри|школьной"):
     roadmaps are full of such words and a narrow cell breaks them as often as any other."""

@@ -40,13 +40,15 @@ def test_a_fresh_process_loads_the_words_a_review_learnt_instead_of_asking_pymor
 ) -> None:
     import classifiers.doctype_model as dm
     import classifiers.lemmas as lem
+    import extractors.normalize as norm
     import pipelines.work as work
     from expert_sheet.settings import load_settings
     from pipelines import school as stages
 
     folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
     storage = tmp_path / "cache"
-    for memo in (dm.word_form, lem._content_lemma):
+    word_memos = (dm.word_form, lem._content_lemma, norm._known)
+    for memo in word_memos:
         memo.cache_clear()
     lem._text_lemmas.cache_clear()
     work.load_vocabulary.cache_clear()
@@ -56,10 +58,10 @@ def test_a_fresh_process_loads_the_words_a_review_learnt_instead_of_asking_pymor
     assert parts and all("." in k for k in parts)  # what the review learnt, as parts
     work.merge_vocabulary(storage)
     kept = files.keys("words-")
-    assert len(kept) == 2 and not any("." in k for k in kept)  # one entry per memo
+    assert len(kept) == len(word_memos) and not any("." in k for k in kept)  # one per memo
 
     # A fresh process: empty memos; and pymorphy3 out of reach, so a word not loaded fails.
-    for memo in (dm.word_form, lem._content_lemma):
+    for memo in word_memos:
         memo.cache_clear()
     work.load_vocabulary.cache_clear()
 
@@ -68,9 +70,11 @@ def test_a_fresh_process_loads_the_words_a_review_learnt_instead_of_asking_pymor
 
     monkeypatch.setattr(dm, "_morph", no_pymorphy)
     monkeypatch.setattr(lem, "lemma", no_pymorphy)
+    monkeypatch.setattr(norm, "_morph", no_pymorphy)
     assert work.load_vocabulary(storage) > 0
-    # The school reviewed again from scratch (no lemmas kept by text): every word it types
-    # and matches by comes from the loaded words, and the sheet is the same.
+    # The school reviewed again from scratch (its files read again, no lemmas kept by text):
+    # every word it joins at a line break, types and matches by comes from the loaded words,
+    # and the sheet is the same.
     lem._text_lemmas.cache_clear()
     again = stages.review_school(
         folder, REPORT, load_settings(), classifier=work.document_classifier(work.model_version())
