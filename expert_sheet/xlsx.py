@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from copy import copy
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,13 +38,30 @@ STATUS_RU = {
 # Items sheet: the expert's columns F-H stay in place; the item's documents start here.
 ITEM_DOCS_COLUMN = 9
 
+# Each workbook's style combinations, registered once (see `_style`).
+_REGISTERED: WeakKeyDictionary[Workbook, dict[tuple, Any]] = WeakKeyDictionary()
+
+
+def _style(cell: Cell, **styles: Any) -> None:
+    """Give a cell that has no style yet `styles` (font=, fill=, alignment=). Setting them
+    one by one looks each up in the workbook's list by its hash, which openpyxl computes
+    anew every time: a fifth of writing a sheet. A combination seen before in the workbook
+    is copied, as openpyxl's own worksheet copy copies styles."""
+    known = _REGISTERED.setdefault(cell.parent.parent, {})
+    key = tuple((name, id(value)) for name, value in styles.items())
+    array = known.get(key)
+    if array is None:
+        for name, value in styles.items():
+            setattr(cell, name, value)
+        known[key] = copy(cell._style)
+    else:
+        cell._style = copy(array)
+
 
 def _header(ws: Worksheet, row: int, titles: list[str], editable: set[int]) -> None:
     for col, title in enumerate(titles, start=1):
         cell = ws.cell(row=row, column=col, value=title)
-        cell.font = BOLD
-        cell.fill = EDIT_FILL if col in editable else HEAD_FILL
-        cell.alignment = WRAP
+        _style(cell, font=BOLD, fill=EDIT_FILL if col in editable else HEAD_FILL, alignment=WRAP)
 
 
 def _link(sheet_dir: Path, export_dir: Path, file: str) -> str:
@@ -75,10 +96,10 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
         row += 1
         values = [key, text, sheet.scores.get(key), sheet.reasons.get(key, "")]
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row, column=col, value=value).alignment = WRAP
+            _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
         (k1_list if key == "K1" else binary).add(f"E{row}")
         for col in (5, 6):
-            ws.cell(row=row, column=col).fill = EDIT_FILL
+            _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
     row += 1
     ws.cell(row=row, column=1, value="ИТОГ").font = BOLD
     ws.cell(row=row, column=2, value=f"из {sum(MAX_SCORE.values())} баллов")
@@ -134,10 +155,10 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: 
             STATUS_RU[item.status],
         ]
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row, column=col, value=value).alignment = WRAP
+            _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
         status.add(f"G{row}")
         for col in (6, 7, 8):
-            ws.cell(row=row, column=col).fill = EDIT_FILL
+            _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
         for col, name in enumerate(item.documents, start=ITEM_DOCS_COLUMN):
             record = by_file.get(name)
             page = record.match_pages.get(item.number) if record else None
@@ -166,7 +187,7 @@ def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_di
         ws.cell(row=row, column=1).style = "Hyperlink"
         ws.cell(row=row, column=2, value=by_file[name].doc_type if name in by_file else "")
         for col in (3, 4):
-            ws.cell(row=row, column=col).fill = EDIT_FILL
+            _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
     if not sheet.off_plan:
         ws.cell(row=2, column=1, value="Документов вне плана нет")
 
@@ -214,13 +235,13 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_d
             why,
         ]
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row, column=col, value=value).alignment = WRAP
+            _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
         link = ws.cell(row=row, column=1)
         link.hyperlink = _link(sheet_dir, export_dir, doc.file)
         link.style = "Hyperlink"
         types.add(f"H{row}")
         for col in (8, 9):
-            ws.cell(row=row, column=col).fill = EDIT_FILL
+            _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
     if sheet.errors:
         row = len(sheet.documents) + 3
         ws.cell(row=row, column=1, value="Ошибки чтения").font = BOLD
@@ -282,7 +303,7 @@ def write_summary_xlsx(summary: RegionSummary, path: Path) -> None:
         row += 1
         stat = summary.criteria[key]
         for col, value in enumerate([CRITERIA[key], stat.count, f"{stat.percent:g}%"], 1):
-            ws.cell(row=row, column=col, value=value).alignment = WRAP
+            _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
     row += 2
     _header(
         ws,
@@ -314,6 +335,6 @@ def write_summary_xlsx(summary: RegionSummary, path: Path) -> None:
         percent = "Н/о" if school.percent is None else f"{school.percent:g}%"
         values = [school.school, school.k1, percent, school.total, school.comment]
         for col, value in enumerate(values, 1):
-            ws.cell(row=row, column=col, value=value).alignment = WRAP
+            _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -192,3 +192,47 @@ def test_review_command_records_the_run(sample_review: Path, tmp_path: Path, mon
             assert (out / folder.name / name).read_bytes() == (
                 sample_review / folder.name / name
             ).read_bytes()
+
+
+def test_every_sheet_shades_what_the_expert_edits_and_bolds_its_headers(
+    sample_review: Path,
+) -> None:
+    """The look experts rely on, in every school's workbook (each written with its own style
+    table): shaded columns are the ones read back as corrections, headers bold, text wrapped,
+    documents as hyperlinks."""
+    from expert_sheet.xlsx import EDIT_FILL, HEAD_FILL
+
+    editable = {
+        "Экспертный лист": {"Балл эксперта", "Комментарий эксперта"},
+        "Мероприятия": {"Исправление: документы (через ;)", "Исправление: статус"}
+        | {"Комментарий эксперта"},
+        "Вне плана": {"Исправление: мероприятия (через ;)", "Комментарий эксперта"},
+        "Документы": {"Исправление: тип", "Комментарий эксперта"},
+    }
+    edit, head = EDIT_FILL.fgColor.rgb, HEAD_FILL.fgColor.rgb
+    sheets = sorted(sample_review.glob("*/sheet.xlsx"))
+    assert len(sheets) >= 5
+    for path in sheets:
+        wb = openpyxl.load_workbook(path)
+        for title, columns in editable.items():
+            ws = wb[title]
+            header = 6 if title == "Экспертный лист" else 1
+            cells = [c for c in ws[header] if c.value]
+            assert {c.value for c in cells} >= columns, (path, title)
+            for cell in cells:
+                assert cell.font.b and cell.alignment.wrap_text, (path, title, cell.value)
+                assert cell.fill.fgColor.rgb == (edit if cell.value in columns else head)
+            last = ws.max_row if title != "Экспертный лист" else header + 6
+            for cell in cells:
+                below = [ws.cell(r, cell.column) for r in range(header + 1, last + 1)]
+                shaded = [c.fill.fgColor.rgb == edit for c in below if c.fill.fill_type]
+                if cell.value in columns:
+                    assert all(shaded), (path, title, cell.value)
+                    # Only a list with nothing in it has no rows to edit.
+                    assert shaded or title in ("Вне плана", "Мероприятия"), (path, title)
+                else:
+                    assert not any(shaded), (path, title, cell.value)
+        docs = wb["Документы"]
+        first = docs.cell(2, 1)
+        assert first.hyperlink is not None and first.style == "Hyperlink"
+        assert docs.cell(2, 7).alignment.wrap_text  # "Почему": long reasons stay readable
