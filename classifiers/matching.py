@@ -234,9 +234,13 @@ def _typical_profile(bag: set[str], associations: dict[str, dict[str, float]]) -
     its words that have a profile at all: an item worded as no confirmed item was before has
     no typical words, which says nothing against a document."""
     known = [associations[w] for w in sorted(bag) if w in associations]
-    merged: Counter[str] = Counter()
+    # A plain loop: Counter.update costs 1.6 times as much (a school's items merge about
+    # 30 profiles of 100 words each).
+    merged: dict[str, float] = {}
+    get = merged.get
     for profile in known:
-        merged.update(profile)
+        for word, value in profile.items():
+            merged[word] = get(word, 0.0) + value
     n = len(known)
     return ({w: v / n for w, v in merged.items()} if n else {}), n / max(1, len(bag))
 
@@ -532,12 +536,12 @@ def pair_features(
         appendix = _appendix_number(doc.name)
         entry = _entry_signal(items, act, doc_entries[di], idf, item_words)
         rows = []
+        title_total = sum(idf[w] for w in titles[di]) or 1.0
         for ii, item in enumerate(items):
             f = dict.fromkeys(FEATURES, 0.0)
             bag = act[ii] | res[ii]
             f["activity_overlap"] = _coverage(act[ii], titles[di], bodies[di], idf, title_weight)
             f["result_overlap"] = _coverage(res[ii], titles[di], bodies[di], idf, title_weight)
-            title_total = sum(idf[w] for w in titles[di]) or 1.0
             f["title_coverage"] = sum(idf[w] for w in titles[di] & bag) / title_total
             f["vector_similarity"] = _cosine(item_vecs[ii], doc_vecs[di])
             f["date_inside"], f["date_outside"], shown = _date_signals(item, doc_dates[di])
