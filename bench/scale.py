@@ -33,7 +33,8 @@ deployment's run (`serve`) starts the fork server when its flow finds work, so t
 start is in the review's time (about 3.5 s of one core on a quiet machine). Then, once: OCR
 seconds per page on one core (tesseract on the region's scans, one at a time), and
 Prefect's own cost per task and per subflow, measured with tasks and subflows that do
-nothing (`--no-extras` skips both).
+nothing, and what its temporary API server spends (CPU) on a run's flow run, on a task run
+and on a school's keyed markdown artifact (`--no-extras` skips both).
 """
 
 from __future__ import annotations
@@ -368,7 +369,54 @@ def measure(n):
     return {'task_ms': round(per_task * 1000, 1), 'subflow_ms': round(per_flow * 1000, 1)}
 
 measure(10)  # the first runs pay for imports and the first API calls
-print(__import__('json').dumps(measure(200)))
+result = measure(200)
+
+# What the temporary API server spends (its process's CPU) on what a touched school costs
+# Prefect (its task run, its sheet's keyed markdown artifact) and on a run's own flow run
+# (created, started, finished: paid once per review, however few schools it touches). The
+# server handles a run's events after answering, so each figure waits for it to settle and
+# leaves out what the idle server spends in the same time.
+import psutil
+from prefect.artifacts import create_markdown_artifact
+from pipelines.review import heartbeats_where_watched
+
+server = psutil.Process().children(recursive=True)
+SETTLE = 2.0
+
+def server_cpu():
+    return sum(p.cpu_times().user + p.cpu_times().system for p in server)
+
+@flow
+def tasks(n):
+    for i in range(n):
+        nothing(i)
+
+@flow
+def artifacts(n):
+    for i in range(n):
+        create_markdown_artifact(key=f"school-{i}", markdown="# school\n" + "| K1 | 2 |\n" * 40)
+
+def cost(fn, *args):
+    time.sleep(SETTLE)
+    c, t = server_cpu(), time.perf_counter()
+    fn(*args)
+    wall = time.perf_counter() - t
+    time.sleep(SETTLE)
+    return wall, server_cpu() - c
+
+with heartbeats_where_watched():
+    idle = cost(time.sleep, 0.0)[1]  # two settles of the idle server
+    n = 40
+    flow_wall, flow_cpu = cost(tasks, 0)
+    _, with_tasks = cost(tasks, n)
+    _, with_artifacts = cost(artifacts, n)
+result.update(
+    run_flow_ms=round(flow_wall * 1000, 1),
+    run_flow_server_cpu_ms=round((flow_cpu - idle) * 1000, 1),
+    task_server_cpu_ms=round((with_tasks - flow_cpu) / n * 1000, 1),
+    artifact_server_cpu_ms=round((with_artifacts - flow_cpu) / n * 1000, 1),
+)
+print(__import__('json').dumps(result))
 """
 
 
