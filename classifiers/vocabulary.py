@@ -22,6 +22,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+# How many words a memo keeps unless it says otherwise.
+DEFAULT_LIMIT = 200_000
 # Every word memo of the process by name: what is saved and loaded.
 _MEMOS: dict[str, WordMemo] = {}
 
@@ -92,7 +94,7 @@ class WordMemo(Generic[T]):
 
 
 def word_memo(
-    name: str, version: Callable[[], str], limit: int = 200_000
+    name: str, version: Callable[[], str], limit: int = DEFAULT_LIMIT
 ) -> Callable[[Callable[[str], T]], WordMemo[T]]:
     """Decorator: the function's results kept by word, in a memo saved and loaded under
     `name`."""

@@ -27,7 +27,7 @@ from classifiers.doctype_model import (
 )
 from classifiers.lemmas import lemmatizer_version
 from classifiers.lemmas import memo as lemma_memo
-from classifiers.vocabulary import WordMemo, memos
+from classifiers.vocabulary import DEFAULT_LIMIT, WordMemo, memos
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
@@ -150,20 +150,25 @@ def keep_vocabulary(files: FileCache) -> None:
 
 
 def merge_vocabulary(storage: Path) -> None:
-    """Fold the parts the workers saved into one entry per memo (the run's end)."""
+    """Fold the parts the workers saved into one entry per memo (the run's end). By the
+    parts' names, not by this process's memos: the flow's process does not import every
+    module that defines one (the extractors' memo lives in the workers only)."""
     files = FileCache(storage)
-    for memo in memos().values():
-        parts = _vocabulary_parts(files, memo)
-        if not parts:
-            continue
-        key = _vocabulary_key(memo)
+    limits = {_vocabulary_key(m): m.limit for m in memos().values()}
+    by_entry: dict[str, list[str]] = {}
+    for part in files.keys("words-"):
+        key, dot, _ = part.rpartition(".")
+        if dot:
+            by_entry.setdefault(key, []).append(part)
+    for key, parts in by_entry.items():
+        limit = limits.get(key, DEFAULT_LIMIT)
         kept = files.get(key)
         words: dict[str, Any] = kept if isinstance(kept, dict) else {}
         for part in parts:
             more = files.get(part)
             if isinstance(more, dict):
                 for word, value in more.items():
-                    if len(words) >= memo.limit:
+                    if len(words) >= limit:
                         break
                     words.setdefault(word, value)
         try:

@@ -132,3 +132,19 @@ def test_words_that_cannot_be_saved_cost_the_review_nothing(
     real_put(work.FileCache(storage), part, {"слово": "other"})  # a part a killed run left
     work.merge_vocabulary(storage)  # cannot write the merged entry: no error either
     assert work.FileCache(storage).keys("words-") == [part]  # the part is kept, not lost
+
+
+def test_the_run_merges_the_parts_of_memos_its_own_process_never_defined(tmp_path: Path) -> None:
+    """The flow's process merges what the workers learnt, yet it does not import every module
+    that defines a memo (the extractors' one lives in the workers only): parts are merged by
+    their names."""
+    import pipelines.work as work
+
+    files = work.FileCache(tmp_path)
+    entry = "words-a-workers-memo-0123456789abcdef"
+    files.put(entry, {"старое": 1})
+    files.put(f"{entry}.11-1", {"слово": 2, "старое": 3})
+    files.put(f"{entry}.12-5", {"другое": 4})
+    work.merge_vocabulary(tmp_path)
+    assert files.keys("words-") == [entry]
+    assert files.get(entry) == {"старое": 1, "слово": 2, "другое": 4}
