@@ -72,6 +72,7 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
     # The words the workers learnt, one entry per word memo: their parts were merged.
     assert sorted(k.rsplit("-", 1)[0] for k in before if k.startswith("words-")) == [
         "words-content-lemma",
+        "words-known-word",
         "words-word-form",
     ]
     changed = next((region / "school_04_polyanskaya").glob("Договор*"))
