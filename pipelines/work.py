@@ -95,6 +95,9 @@ class FileCache:
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, self.folder / key)
 
+    def __contains__(self, key: str) -> bool:
+        return self.folder is not None and (self.folder / key).is_file()
+
     def keys(self, prefix: str) -> list[str]:
         """The keys of the entries whose key starts with `prefix`, sorted."""
         if self.folder is None:
@@ -189,6 +192,11 @@ def file_id(path: Path, root: Path) -> str:
 
 def _extraction_key(fid: str) -> str:
     return f"extract-{code_version('extractors')}-{fid}"
+
+
+def is_extracted(cache: FileCache, path: Path, root: Path) -> bool:
+    """Whether the cache holds the extraction of the file as it is now."""
+    return _extraction_key(file_id(path, root)) in cache
 
 
 def _type_key(fid: str, model: str) -> str:

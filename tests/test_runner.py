@@ -298,3 +298,30 @@ def test_fork_server_exercise_reviews_a_sample_school_and_keeps_nothing(
     assert document_classifier.cache_info().currsize == 1
     assert list(tmp_path.iterdir()) == []  # its sheet went to a temporary folder, now gone
     assert warm.exercise(tmp_path / "no-such-school") is False
+
+
+def test_schools_with_the_most_left_to_read_are_started_first(tmp_path: Path) -> None:
+    """In a re-run a school whose scan was read before is quick and one with a scan just
+    uploaded is the long one: started last, it would keep one worker busy alone."""
+    from pipelines.review import _expected_work
+    from pipelines.work import FileCache, _extraction_key, file_id
+
+    region, cache = tmp_path / "region", FileCache(tmp_path / "cache")
+    layout = {  # school: (files already read, files new or changed)
+        "a_read_before": (["1.pdf", "2.pdf", "3.pdf", "4.pdf", "5.docx", "скан.jpg"], []),
+        "b_two_new": (["1.pdf"], ["2.pdf", "3.docx"]),
+        "c_new_scan": (["1.pdf", "2.pdf", "3.pdf"], ["скан.jpg"]),
+    }
+    for school, (read, new) in layout.items():
+        (region / school).mkdir(parents=True)
+        for name in read + new:  # a picture is told by its first bytes (JPEG's here)
+            head = b"\xff\xd8\xff\xe0" if name.endswith(".jpg") else b"%PDF-1.4\n"
+            (region / school / name).write_bytes(head + f"{school}/{name}".encode())
+        for name in read:
+            path = region / school / name
+            cache.put(_extraction_key(file_id(path, region / school)), "extraction")
+    order = sorted((region / s for s in layout), key=lambda f: _expected_work(f, cache.folder))
+    assert [f.name for f in order] == ["c_new_scan", "b_two_new", "a_read_before"]
+    # A first run has read nothing: pictures first, then the schools with more files.
+    first = sorted((region / s for s in layout), key=_expected_work)
+    assert [f.name for f in first] == ["a_read_before", "c_new_scan", "b_two_new"]
