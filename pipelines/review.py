@@ -271,7 +271,8 @@ def _expected_work(folder: Path, storage: Path | None = None) -> tuple[int, int,
     Started last, a long school keeps one worker busy while the others have nothing left to
     do. Only files the cache folder `storage` has no extraction of are to read: in a re-run
     a school whose scans were read before is quick, one with a scan just uploaded is not.
-    (The flow hashed these schools' files for their keys already; this only looks up.)"""
+    (The flow has hashed a school's files for its key already, unless only its sheet was
+    lost; then they are hashed here.)"""
     files = stages.school_files(folder)
     cache = FileCache(storage)
     unread = [p for p in files if not is_extracted(cache, p, folder)]
