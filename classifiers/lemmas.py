@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from classifiers.vocabulary import word_memo
+from classifiers.vocabulary import package_versions, word_memo
 
 # Caps the work on very long documents; what decides a match is in the first pages.
 MAX_CHARS = 30_000
@@ -108,10 +107,5 @@ def memo(known: Lemmas) -> Iterator[Lemmas]:
 def lemmatizer_version() -> str:
     """What lemmas depend on besides the text: this module's rules and the libraries' and
     dictionaries' versions (kept lemmas are keyed by it)."""
-    parts = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]]
-    for package in ("spacy", "pymorphy3", "pymorphy3-dicts-ru"):
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=?")
-    return ";".join(parts)
+    rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"{rules};{package_versions('spacy', 'pymorphy3', 'pymorphy3-dicts-ru')}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -105,6 +106,18 @@ def word_memo(
         return memo
 
     return wrap
+
+
+def package_versions(*packages: str) -> str:
+    """The installed versions of `packages` ("name=1.2;other=?"), for a memo's `version`:
+    other libraries or dictionaries, other entries."""
+    parts = []
+    for package in packages:
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
 
 
 def memos() -> dict[str, WordMemo]:

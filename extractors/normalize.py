@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 
 import pymorphy3
 
-from classifiers.vocabulary import word_memo
+from classifiers.vocabulary import package_versions, word_memo
 
 _DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS), "-")
@@ -50,13 +49,7 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=1)
 def _dictionary_version() -> str:
-    parts = []
-    for package in ("pymorphy3", "pymorphy3-dicts-ru"):
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=?")
-    return ";".join(parts)
+    return package_versions("pymorphy3", "pymorphy3-dicts-ru")
 
 
 # A word memo rather than an lru_cache: a re-run's fresh worker reads each changed file again,
