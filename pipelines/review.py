@@ -265,17 +265,16 @@ def heartbeats_where_watched() -> Iterator[None]:
         yield
 
 
-def _expected_work(folder: Path, storage: Path | None = None) -> tuple[int, int, int]:
+def _expected_work(folder: Path, cache: FileCache | None = None) -> tuple[int, int, int]:
     """Sort key: schools with pictures to read (OCR, 1.4-2.4 s a page against about 20 ms
     for a text document) first, then the ones with more files to read, then more files.
     Started last, a long school keeps one worker busy while the others have nothing left to
-    do. Only files the cache folder `storage` has no extraction of are to read: in a re-run
-    a school whose scans were read before is quick, one with a scan just uploaded is not.
+    do. Only files `cache` holds no extraction of are to read: in a re-run a school whose
+    scans were read before is quick, one with a scan just uploaded is not.
     (The flow has hashed a school's files for its key already, unless only its sheet was
     lost; then they are hashed here.)"""
     files = stages.school_files(folder)
-    cache = FileCache(storage)
-    unread = [p for p in files if not is_extracted(cache, p, folder)]
+    unread = [p for p in files if cache is None or not is_extracted(cache, p, folder)]
     return -sum(1 for p in unread if is_image(p)), -len(unread), -len(files)
 
 
@@ -348,7 +347,8 @@ def review_region(
                     },
                 )
 
-            order = sorted(keys, key=lambda folder: _expected_work(folder, storage))
+            cache = FileCache(storage)
+            order = sorted(keys, key=lambda folder: _expected_work(folder, cache))
             pending = {submit(folder): folder for folder in order}
             resubmitted: set[Path] = set()
             while pending:

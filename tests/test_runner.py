@@ -320,7 +320,7 @@ def test_schools_with_the_most_left_to_read_are_started_first(tmp_path: Path) ->
         for name in read:
             path = region / school / name
             cache.put(_extraction_key(file_id(path, region / school)), "extraction")
-    order = sorted((region / s for s in layout), key=lambda f: _expected_work(f, cache.folder))
+    order = sorted((region / s for s in layout), key=lambda f: _expected_work(f, cache))
     assert [f.name for f in order] == ["c_new_scan", "b_two_new", "a_read_before"]
     # A first run has read nothing: pictures first, then the schools with more files.
     first = sorted((region / s for s in layout), key=_expected_work)
