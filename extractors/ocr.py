@@ -166,10 +166,13 @@ def skew_angle(image: Image.Image, limit: float = 4.0) -> float:
     """Degrees (counter-clockwise, as PIL rotates) that level a slightly skewed scan.
 
     The angle whose row profile of dark pixels is sharpest: level text lines and rules put
-    their ink into few rows. Searched on a thumbnail, coarse then fine; ~0.1 s a page.
+    their ink into few rows. Searched on a thumbnail, coarse then fine; ~0.05 s a page.
     """
     small = image.convert("L")
-    small.thumbnail((700, 700))
+    # Box-averaged by a whole factor: 3 ms, where PIL's resampling `thumbnail` took 28.
+    factor = -(-max(small.size) // 700)
+    if factor > 1:
+        small = small.reduce(factor)
     ink = Image.fromarray(((np.asarray(small) < 140) * 255).astype(np.uint8))
     if not np.asarray(ink).any():
         return 0.0
@@ -187,7 +190,9 @@ def _deskew(image: Image.Image) -> Image.Image:
     angle = skew_angle(image)
     if abs(angle) < 0.3:  # below what bends a table rule past the snapping tolerance
         return image
-    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    # Bilinear: 54 ms a page against bicubic's 139, and tesseract read the same words from
+    # either (bench/ocr.py, README "s9").
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
 
 
 def ocr_image(
@@ -273,13 +278,28 @@ Run = tuple[int, int, int]  # (row, start, end) of dark pixels
 
 def _runs(dark: np.ndarray, min_len: int) -> list[Run]:
     """Every horizontal run of dark pixels at least min_len long."""
-    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = dark
+    # Most rows hold no rule: the rows that do are found first by ANDing the image with
+    # itself shifted (doubling the length each time), and only they are scanned for runs
+    # (18 against 85 ms a page, the same runs).
+    have, length = dark, 1
+    while length * 2 <= min_len:
+        have = have[:, length:] & have[:, :-length]
+        length *= 2
+    if length < min_len:
+        rest = min_len - length
+        have = have[:, rest:] & have[:, :-rest]
+    rows = np.flatnonzero(have.any(axis=1))
+    if not rows.size:
+        return []
+    padded = np.zeros((rows.size, dark.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark[rows]
     diff = np.diff(padded, axis=1)
-    rows_s, starts = np.nonzero(diff == 1)
+    at, starts = np.nonzero(diff == 1)
     _, ends = np.nonzero(diff == -1)
     keep = ends - starts >= min_len
-    return list(zip(rows_s[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True))
+    return list(
+        zip(rows[at[keep]].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True)
+    )
 
 
 def _min_rule(dpi: float) -> int:

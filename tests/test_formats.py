@@ -378,3 +378,33 @@ def test_skewed_photo_is_levelled(tmp_path: Path, scans: dict[str, Path]) -> Non
     skewed.save(tmp_path / "photo.png", dpi=(300, 300))
     doc = extract(tmp_path / "photo.png")
     _check_ocr_roadmap(doc)
+
+
+@pytest.mark.parametrize("min_len", [2, 5, 20, 50, 57])
+def test_rule_runs_are_every_long_dark_run(min_len: int) -> None:
+    """The rows holding a rule are found before they are scanned: no run may be lost."""
+    import numpy as np
+
+    from extractors.ocr import _runs
+
+    rng = np.random.default_rng(min_len)
+    dark = rng.random((120, 300)) < 0.6  # speckle: short runs everywhere
+    dark[7, 10 : 10 + min_len] = True  # planted runs of exactly the length, and longer
+    dark[7, 9] = dark[7, 10 + min_len] = False
+    dark[60, 200 : 200 + 3 * min_len] = True
+    expected = []
+    for row in range(dark.shape[0]):
+        col = 0
+        while col < dark.shape[1]:
+            if not dark[row, col]:
+                col += 1
+                continue
+            end = col
+            while end < dark.shape[1] and dark[row, end]:
+                end += 1
+            if end - col >= min_len:
+                expected.append((row, col, end))
+            col = end
+    assert (7, 10, 10 + min_len) in expected and any(r == 60 for r, _, _ in expected)
+    assert _runs(dark, min_len) == expected
+    assert _runs(np.zeros((5, min_len - 1), dtype=bool), min_len) == []
