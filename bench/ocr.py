@@ -83,21 +83,36 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def read_pages(pages: list[tuple[Path, str]]) -> dict:
-    from rapidfuzz.distance import Levenshtein
-
+def timed_extract(photos: list[Path]) -> tuple[list, dict]:
+    """Each photo read by `extract`, one at a time, and the seconds a page: wall, tesseract's
+    CPU (its processes) and ours (this process's). One page is read first and not counted:
+    what loads on first use is in a worker before its first school (`pipelines/warm.py`)."""
     from extractors.extract import extract
 
-    extract(pages[0][0])  # what loads on first use is not a page's cost
-    found = truth_n = read_n = 0
-    edits = chars = 0
+    extract(photos[0])
+    docs = []
     wall = tess = ours = 0.0
-    for photo, truth in pages:
+    for photo in photos:
         t0, c0, s0 = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
-        doc = extract(photo)
+        docs.append(extract(photo))
         wall += time.perf_counter() - t0
         tess += _cpu(resource.RUSAGE_CHILDREN) - c0
         ours += _cpu(resource.RUSAGE_SELF) - s0
+    n = sum(d.n_pages for d in docs) or 1
+    return docs, {
+        "s_per_page": round(wall / n, 3),
+        "tesseract_cpu_s_per_page": round(tess / n, 3),
+        "our_cpu_s_per_page": round(ours / n, 3),
+    }
+
+
+def read_pages(pages: list[tuple[Path, str]]) -> dict:
+    from rapidfuzz.distance import Levenshtein
+
+    docs, times = timed_extract([photo for photo, _ in pages])
+    found = truth_n = read_n = 0
+    edits = chars = 0
+    for doc, (_, truth) in zip(docs, pages, strict=True):
         # The blocks alone: like the text layer they hold the whole page, table cells too
         # (`Document.text` adds the tables' rows once more).
         text = "\n".join(b.text for b in doc.blocks)
@@ -107,14 +122,11 @@ def read_pages(pages: list[tuple[Path, str]]) -> dict:
         read_n += sum(got.values())
         edits += Levenshtein.distance(flat(text), flat(truth))
         chars += len(flat(truth))
-    n = len(pages)
     return {
         "word_recall": round(found / truth_n, 4),
         "word_precision": round(found / max(read_n, 1), 4),
         "cer": round(edits / chars, 4),
-        "s_per_page": round(wall / n, 3),
-        "tesseract_cpu_s_per_page": round(tess / n, 3),
-        "our_cpu_s_per_page": round(ours / n, 3),
+        **times,
     }
 
 

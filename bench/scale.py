@@ -330,14 +330,15 @@ def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
 
 
 def ocr_seconds_per_page(region: Path, limit: int = 8) -> dict:
-    """Tesseract on the region's scans one at a time: wall seconds per page on one core."""
-    from extractors.extract import extract
+    """Tesseract on the region's scans one at a time: wall seconds per page on one core, and
+    of them tesseract's CPU and ours (`bench/ocr.py`, which also checks what is read)."""
+    from bench.ocr import timed_extract
 
     scans = sorted(region.rglob("*.jpg"))[:limit]
-    t0 = time.perf_counter()
-    pages = sum(extract(p).n_pages for p in scans)
-    seconds = time.perf_counter() - t0
-    return {"pages": pages, "s_per_page": round(seconds / pages, 2) if pages else None}
+    if not scans:
+        return {"pages": 0, "s_per_page": None}
+    docs, times = timed_extract(scans)
+    return {"pages": sum(d.n_pages for d in docs), **times}
 
 
 _OVERHEAD = r"""
