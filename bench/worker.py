@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORT = date(2022, 6, 1)
 
 _CHILD = r"""
-import json, os, shutil, sys, time
+import json, os, sys, time
 from pathlib import Path
 from datetime import date
 import pipelines.warm  # noqa: F401  as the fork server: imports, models, one sample school
@@ -47,6 +47,7 @@ from pipelines import work
 from classifiers import lemmas
 
 mode, region, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+report = date.fromisoformat(sys.argv[4])
 storage = out / ".cache"
 folders = sorted(p for p in region.iterdir() if p.is_dir())
 model = work.model_version()
@@ -62,7 +63,7 @@ if mode.startswith("touched"):
         files.delete(work._type_key(fid, model))
     start = time.process_time()
     for folder in folders:
-        work.review_school(folder, out, date(2022, 6, 1), None, storage, model)
+        work.review_school(folder, out, report, None, storage, model)
     result["ms_per_school"] = (time.process_time() - start) * 1000 / len(folders)
 elif mode.startswith("unseen"):
     classifier = work.document_classifier(model)
@@ -92,7 +93,7 @@ else:  # matching, "match-1" or "match-default"
     stages.match = timed
     for folder in folders:
         docs, types = work.school_documents(folder, files, model)
-        stages.review_school(folder, date(2022, 6, 1), load_settings(), docs=docs,
+        stages.review_school(folder, report, load_settings(), docs=docs,
                              classifier=classifier, known=types)
     result["ms_per_school"] = spent[0] * 1000 / len(folders)
 print(json.dumps(result))
@@ -102,7 +103,7 @@ print(json.dumps(result))
 def _child(mode: str, region: Path, out: Path) -> dict:
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     run = subprocess.run(
-        [sys.executable, "-c", _CHILD, mode, str(region), str(out)],
+        [sys.executable, "-c", _CHILD, mode, str(region), str(out), REPORT.isoformat()],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
     if run.returncode:
@@ -139,9 +140,12 @@ def main(argv: list[str] | None = None) -> int:
                 for words in cache.glob("words-*"):
                     words.rename(kept / words.name)
             figures = []
+            before = {p.name for p in cache.glob("words-*")}
             for _ in range(args.repeats):
-                if fresh:  # and what an earlier repeat saved thrown away: none to load
-                    for words in cache.glob("words-*"):
+                # What an earlier repeat saved is thrown away: each repeat meets the words
+                # of the first run only (none at all in a -fresh mode).
+                for words in cache.glob("words-*"):
+                    if words.name not in before:
                         words.unlink()
                 figures.append(_child(mode, region, out))
             if fresh:
