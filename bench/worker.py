@@ -133,26 +133,24 @@ def main(argv: list[str] | None = None) -> int:
         kept = Path(tmp) / "kept-words"
         kept.mkdir()
         rows = {}
+        first_run = {p.name for p in cache.glob("words-*")}
         for mode in ("touched-kept", "touched-fresh", "unseen-kept", "unseen-fresh",
                      "match-1", "match-default"):
             fresh = mode.endswith("-fresh")
             if fresh:  # the first run's words set aside for this mode
-                for words in cache.glob("words-*"):
-                    words.rename(kept / words.name)
+                for name in first_run:
+                    (cache / name).rename(kept / name)
             figures = []
-            before = {p.name for p in cache.glob("words-*")}
             for _ in range(args.repeats):
-                # What an earlier repeat saved is thrown away: each repeat meets the words
-                # of the first run only (none at all in a -fresh mode).
+                # Each repeat meets the first run's words only (none in a -fresh mode):
+                # what an earlier repeat or mode saved is thrown away.
                 for words in cache.glob("words-*"):
-                    if words.name not in before:
+                    if words.name not in first_run:
                         words.unlink()
                 figures.append(_child(mode, region, out))
             if fresh:
-                for words in cache.glob("words-*"):
-                    words.unlink()
-                for words in kept.glob("words-*"):
-                    words.rename(cache / words.name)
+                for name in first_run:
+                    (kept / name).rename(cache / name)
             key = next(iter(figures[0]))
             rows[mode] = round(min(f[key] for f in figures), 1)
         print(json.dumps({"schools": args.schools, "seed": args.seed, **rows}))
