@@ -218,28 +218,38 @@ def test_a_killed_holder_frees_its_slot(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) -> None:
+    from PIL import Image
+
     from extractors import ocr
 
     monkeypatch.setattr(slots.time, "sleep", lambda _s: None)
+    page = Image.new("L", (40, 30), 255)
+    page.putpixel((3, 4), 0)
     calls: list[str] = []
+    seen: list[str] = []
 
-    def crash_once(args, data, timeout):
+    def crash_once(args, timeout):
         calls.append("run")
+        seen.append(args[1])
+        # Each try reads the page itself from the file named in its command line.
+        with Image.open(args[1]) as shown:
+            assert shown.mode == "L" and shown.tobytes() == page.tobytes()
         if len(calls) == 1:
             raise ocr._Crashed("tesseract failed: segfault")
         return "tsv"
 
     monkeypatch.setattr(ocr, "_run_once", crash_once)
-    assert ocr._run(["tesseract"], b"", 5) == "tsv"
+    assert ocr._run(["tesseract", ocr._IMAGE, "stdout"], page, 5) == "tsv"
     assert len(calls) == 2
+    assert not os.path.exists(seen[0])  # the page's file is not left behind
 
-    def too_slow(args, data, timeout):
+    def too_slow(args, timeout):
         calls.append("slow")
         raise ocr.OcrFailed("OCR took longer than 5 s")
 
     monkeypatch.setattr(ocr, "_run_once", too_slow)
     with pytest.raises(ocr.OcrFailed):
-        ocr._run(["tesseract"], b"", 5)
+        ocr._run(["tesseract", ocr._IMAGE, "stdout"], page, 5)
     assert calls.count("slow") == 1
 
 
