@@ -227,12 +227,28 @@ def _read(
     h_runs, v_runs = _rule_runs(dark, dpi)
     # Table rules confuse tesseract's layout analysis (text in narrow cells goes missing);
     # it reads the page with the rules erased, and the rules give the table grid.
-    words = tesseract_words(_erase(image, h_runs, v_runs), settings, timeout, dpi)
+    words = _read_scaled(_erase(image, h_runs, v_runs), settings, timeout, dpi)
     kept = [w for w in words if w.conf >= settings.ocr_min_word_conf and _HAS_TEXT.search(w.text)]
     _fix_case(kept)
     confidence = sum(w.conf for w in kept) / len(kept) / 100 if kept else None
     tables = _tables(h_runs, v_runs, kept, page, dpi) if kept else []
     return OcrPage(_blocks(kept, page), tables, confidence, n_words=len(kept))
+
+
+def _read_scaled(
+    image: Image.Image, settings: ExtractSettings, timeout: float, dpi: float
+) -> list[Word]:
+    """tesseract's words on the image downscaled to `tesseract_max_side_px`, their boxes in
+    the image's own pixels."""
+    factor = settings.tesseract_max_side_px / max(image.size)
+    if factor >= 1:
+        return tesseract_words(image, settings, timeout, dpi)
+    small = image.resize((round(image.width * factor), round(image.height * factor)))
+    words = tesseract_words(small, settings, timeout, dpi * factor)
+    for w in words:
+        w.x0, w.top = round(w.x0 / factor), round(w.top / factor)
+        w.x1, w.bottom = round(w.x1 / factor), round(w.bottom / factor)
+    return words
 
 
 _CAPS = re.compile(r"^[А-ЯЁ]{2,}$")

@@ -408,3 +408,25 @@ def test_rule_runs_are_every_long_dark_run(min_len: int) -> None:
     assert (7, 10, 10 + min_len) in expected and any(r == 60 for r, _, _ in expected)
     assert _runs(dark, min_len) == expected
     assert _runs(np.zeros((5, min_len - 1), dtype=bool), min_len) == []
+
+
+def test_tesseract_reads_a_large_page_downscaled_and_its_boxes_come_back_full_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import Image
+
+    from extractors import ocr
+
+    seen: list[tuple[tuple[int, int], float]] = []
+
+    def words(image, settings, timeout, dpi):
+        seen.append((image.size, dpi))
+        return [ocr.Word("План", 90.0, 100, 200, 300, 240, (1, 1, 1))]
+
+    monkeypatch.setattr(ocr, "tesseract_words", words)
+    settings = ExtractSettings(tesseract_max_side_px=2000)
+    (word,) = ocr._read_scaled(Image.new("L", (2480, 3508), 255), settings, 5, 300)
+    assert seen[-1][0] == (1414, 2000) and seen[-1][1] == pytest.approx(300 * 2000 / 3508)
+    assert (word.x0, word.top, word.x1, word.bottom) == (175, 351, 526, 421)
+    (word,) = ocr._read_scaled(Image.new("L", (1654, 1900), 255), settings, 5, 200)
+    assert seen[-1] == ((1654, 1900), 200) and (word.x0, word.bottom) == (100, 240)
