@@ -70,10 +70,15 @@ class _Crashed(OcrFailed):
 
 
 def _run(
-    args: list[str], image: Image.Image, timeout: float, parallel: int = 0, retry: bool = True
+    tool: str,
+    image: Image.Image,
+    options: list[str],
+    timeout: float,
+    parallel: int = 0,
+    retry: bool = True,
 ) -> str:
-    """tesseract on one image (`args` hold it as `_IMAGE`), in one of `parallel` machine-wide
-    slots (0: one per core), tried again with a growing pause when it crashes; a timeout or a
+    """`tool IMAGE stdout options...` on one image, in one of `parallel` machine-wide slots
+    (0: one per core), tried again with a growing pause when it crashes; a timeout or a
     missing tool is final."""
     # Not stdin: a 200 dpi page (4 MB) sent as PGM through stdin cost tesseract 0.25 s more
     # CPU than the same page as a BMP file (0.40 against 0.16 s on a blank page; on written
@@ -82,17 +87,13 @@ def _run(
     with tempfile.NamedTemporaryFile(prefix="er-ocr-", suffix=".bmp") as page:
         _bmp(image).save(page, format="BMP")
         page.flush()
-        args = [page.name if arg == _IMAGE else arg for arg in args]
+        args = [tool, page.name, "stdout", *options]
 
         def once() -> str:
             with tool_slot("tesseract", parallel or os.cpu_count() or 1):
                 return _run_once(args, timeout)
 
         return with_retries(once, _Crashed, delays=(0.5, 2.0) if retry else ())
-
-
-# Stands for the image file's path in a tesseract command line.
-_IMAGE = "\0image"
 
 
 def _run_once(args: list[str], timeout: float) -> str:
@@ -121,10 +122,10 @@ def _bmp(image: Image.Image) -> Image.Image:
 def tesseract_words(
     image: Image.Image, settings: ExtractSettings, timeout: float, dpi: float = 300
 ) -> list[Word]:
-    args = [settings.tesseract, _IMAGE, "stdout", "-l", settings.ocr_lang, "--psm", "3"]
+    options = ["-l", settings.ocr_lang, "--psm", "3"]
     # The resolution we know, so tesseract does not guess it from glyph sizes.
-    args += ["--dpi", str(round(dpi)), "tsv"]
-    tsv = _run(args, image, timeout, settings.ocr_max_parallel)
+    options += ["--dpi", str(round(dpi)), "tsv"]
+    tsv = _run(settings.tesseract, image, options, timeout, settings.ocr_max_parallel)
     words: list[Word] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
@@ -143,10 +144,12 @@ def tesseract_words(
 
 def detect_rotation(image: Image.Image, settings: ExtractSettings, timeout: float) -> int:
     """Degrees to rotate the image clockwise so its text stands upright (0 when unsure)."""
-    args = [settings.tesseract, _IMAGE, "stdout", "--psm", "0", "-l", "osd"]
+    options = ["--psm", "0", "-l", "osd"]
     try:
         # Orientation detection fails on pages with little text: expected, not retried.
-        out = _run(args, image, timeout, settings.ocr_max_parallel, retry=False)
+        out = _run(
+            settings.tesseract, image, options, timeout, settings.ocr_max_parallel, retry=False
+        )
     except OcrFailed:  # too little text to tell
         return 0
     match = re.search(r"Rotate:\s*(\d+)", out)

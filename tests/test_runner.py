@@ -239,7 +239,7 @@ def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) ->
         return "tsv"
 
     monkeypatch.setattr(ocr, "_run_once", crash_once)
-    assert ocr._run(["tesseract", ocr._IMAGE, "stdout"], page, 5) == "tsv"
+    assert ocr._run("tesseract", page, ["tsv"], 5) == "tsv"
     assert len(calls) == 2
     assert not os.path.exists(seen[0])  # the page's file is not left behind
 
@@ -249,7 +249,7 @@ def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) ->
 
     monkeypatch.setattr(ocr, "_run_once", too_slow)
     with pytest.raises(ocr.OcrFailed):
-        ocr._run(["tesseract", ocr._IMAGE, "stdout"], page, 5)
+        ocr._run("tesseract", page, ["tsv"], 5)
     assert calls.count("slow") == 1
 
 
