@@ -1,11 +1,13 @@
 """OCR on phone photos of paper copies: how well it reads, and where a page's time goes.
 
-    .venv/bin/python bench/ocr.py [--pages 20] [--seed 0] [--repeats 2] [--json]
+    .venv/bin/python bench/ocr.py [--pages 20] [--seed 0] [--repeats 2] [--dpi 200]
+                                  [--tesseract-max-side PX] [--json]
 
 The pages: the sample generator's schools (numbers 6 and up, never the bundled sample), the
 first page of each of their text-layer PDFs (damaged ones skipped), made into a photo the way
-`bench/scale.py` makes its scans (`scale._scan`: 200 dpi, grey, turned by up to 1.5 degrees,
-JPEG quality 80). Each photo is read by `extractors.extract.extract`, as the review reads it.
+`bench/scale.py` makes its scans (`scale._scan`: 200 dpi unless `--dpi`, grey, turned by up
+to 1.5 degrees, JPEG quality 80). Each photo is read by `extractors.extract.extract`, as
+the review reads it (`--tesseract-max-side` sets `tesseract_max_side_px` for comparisons).
 
 The truth is the PDF's own text layer of that page (pypdfium2). Words: lower-case runs of
 letters and digits of two or more characters. Printed:
@@ -35,6 +37,10 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extractors.settings import ExtractSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 _WORD = re.compile(r"[0-9a-zа-яё]{2,}")
@@ -48,7 +54,7 @@ def flat(text: str) -> str:
     return " ".join(text.lower().replace("ё", "е").split())
 
 
-def make_pages(work: Path, n_pages: int, seed: int) -> list[tuple[Path, str]]:
+def make_pages(work: Path, n_pages: int, seed: int, dpi: int = 200) -> list[tuple[Path, str]]:
     """(photo, truth text) for the first page of up to `n_pages` generated text PDFs."""
     import pypdfium2 as pdfium
 
@@ -70,7 +76,7 @@ def make_pages(work: Path, n_pages: int, seed: int) -> list[tuple[Path, str]]:
         copy = work / "photos" / f"{len(pages):03d}.pdf"
         copy.parent.mkdir(exist_ok=True)
         shutil.copyfile(pdf, copy)
-        photo = _scan(copy, rng)
+        photo = _scan(copy, rng, dpi)
         if photo is not None:
             pages.append((photo, truth))
         if len(pages) == n_pages:
@@ -83,18 +89,18 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def timed_extract(photos: list[Path]) -> tuple[list, dict]:
+def timed_extract(photos: list[Path], settings: ExtractSettings | None = None) -> tuple[list, dict]:
     """Each photo read by `extract`, one at a time, and the seconds a page: wall, tesseract's
     CPU (its processes) and ours (this process's). One page is read first and not counted:
     what loads on first use is in a worker before its first school (`pipelines/warm.py`)."""
     from extractors.extract import extract
 
-    extract(photos[0])
+    extract(photos[0], settings=settings)
     docs = []
     wall = tess = ours = 0.0
     for photo in photos:
         t0, c0, s0 = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
-        docs.append(extract(photo))
+        docs.append(extract(photo, settings=settings))
         wall += time.perf_counter() - t0
         tess += _cpu(resource.RUSAGE_CHILDREN) - c0
         ours += _cpu(resource.RUSAGE_SELF) - s0
@@ -106,10 +112,10 @@ def timed_extract(photos: list[Path]) -> tuple[list, dict]:
     }
 
 
-def read_pages(pages: list[tuple[Path, str]]) -> dict:
+def read_pages(pages: list[tuple[Path, str]], settings: ExtractSettings | None = None) -> dict:
     from rapidfuzz.distance import Levenshtein
 
-    docs, times = timed_extract([photo for photo, _ in pages])
+    docs, times = timed_extract([photo for photo, _ in pages], settings)
     found = truth_n = read_n = 0
     edits = chars = 0
     for doc, (_, truth) in zip(docs, pages, strict=True):
@@ -135,15 +141,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--dpi", type=int, default=200, help="resolution of the photos")
+    ap.add_argument(
+        "--tesseract-max-side",
+        type=int,
+        default=None,
+        help="ExtractSettings.tesseract_max_side_px (default: the setting's own default)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="evidence-ocr-") as tmp:
-        pages = make_pages(Path(tmp), args.pages, args.seed)
-        runs = [read_pages(pages) for _ in range(args.repeats)]
+        from extractors.settings import ExtractSettings
+
+        pages = make_pages(Path(tmp), args.pages, args.seed, args.dpi)
+        settings = ExtractSettings()
+        if args.tesseract_max_side:
+            settings = ExtractSettings(tesseract_max_side_px=args.tesseract_max_side)
+        runs = [read_pages(pages, settings) for _ in range(args.repeats)]
     best = min(runs, key=lambda r: r["s_per_page"])
     # The reading is the same every pass; the times are the fastest pass's.
-    row = {"pages": len(pages), "seed": args.seed, **best}
+    row = {
+        "pages": len(pages),
+        "seed": args.seed,
+        "dpi": args.dpi,
+        "tesseract_max_side_px": settings.tesseract_max_side_px,
+        **best,
+    }
     if args.json:
         print(json.dumps(row))
     else:

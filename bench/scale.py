@@ -213,14 +213,14 @@ def _is_arp(path: Path) -> bool:
     return any(w in path.name.lower() for w in _ARP_WORDS)
 
 
-def _scan(pdf: Path, rng: random.Random) -> Path | None:
+def _scan(pdf: Path, rng: random.Random, dpi: int = 200) -> Path | None:
     """The PDF's first page as a phone photo of a paper copy: grey, slightly turned, JPEG.
     None when the PDF cannot be rendered."""
     import pypdfium2 as pdfium
 
     try:
         doc = pdfium.PdfDocument(str(pdf))
-        image = doc[0].render(scale=200 / 72).to_pil().convert("L")
+        image = doc[0].render(scale=dpi / 72).to_pil().convert("L")
         doc.close()
     except (pdfium.PdfiumError, IndexError):
         return None

@@ -162,7 +162,7 @@ def detect_rotation(image: Image.Image, settings: ExtractSettings, timeout: floa
 def _prepare(
     image: Image.Image, settings: ExtractSettings, dpi: float
 ) -> tuple[Image.Image, float]:
-    """Grey, and no larger than tesseract needs (a 48-megapixel photo reads no better)."""
+    """Grey, and no larger than `ocr_max_side_px` (a 48-megapixel photo reads no better)."""
     image = image.convert("L")
     side = max(image.size)
     if side > settings.ocr_max_side_px:
@@ -246,8 +246,9 @@ def _read_scaled(
     factor = settings.tesseract_max_side_px / max(image.size)
     if factor >= 1:
         return tesseract_words(image, settings, timeout, dpi)
-    # Box (area) filter: 26 ms against bicubic's 53 for a 200 dpi page, the same reading
-    # (seeds 1 and 2 of bench/ocr.py's pages: word recall 0.9963/0.9969 against 0.9958/0.9969).
+    # Box (area) filter: 26 ms against bicubic's 53 for a 200 dpi page, the same reading (a
+    # one-off comparison on bench/ocr.py's seeds 1 and 2: word recall 0.9963/0.9969 against
+    # 0.9958/0.9969).
     size = (round(image.width * factor), round(image.height * factor))
     small = image.resize(size, resample=Image.Resampling.BOX)
     words = tesseract_words(small, settings, timeout, dpi * factor)

@@ -56,10 +56,11 @@ class ExtractSettings(BaseModel):
     ocr_max_side_px: int = Field(default=4200, gt=500)
     # The longer side of the image tesseract reads, once the rules are found and erased at
     # full size (a rule thinned by downscaling is lost to the grid). Tesseract's time grows
-    # with the pixels, and its reading did not suffer: on generated pages it was not tuned
-    # on (bench/ocr.py's pages of seeds 1 and 2, 16 each; one-off script), 2,000 against
-    # 4,200 read 0.9958-0.9969 against 0.9937-0.9942 of the words of 200 dpi photos for
-    # 8-15% less of tesseract's CPU, and 0.9974 of 300 dpi photos either way for 29% less.
+    # with the pixels, and its reading did not suffer on generated pages it was not tuned
+    # on (`bench/ocr.py --pages 16 --seed 1|2 [--dpi 300] [--tesseract-max-side 4200]`):
+    # 2,000 against 4,200 read 0.9963-0.9969 against 0.9937-0.9942 of the words of 200 dpi
+    # photos for 14-19% less of tesseract's CPU, and 0.9979 against 0.9969 of 300 dpi
+    # photos for 40% less.
     tesseract_max_side_px: int = Field(default=2000, gt=500)
 
     # LibreOffice conversion of DOC, RTF, ODT.
