@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
@@ -89,19 +89,20 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
     return "\0".join(parts)
 
 
-def review_key(folder: Path, fingerprint: str) -> str:
+def review_key(folder: Path, fingerprint: str, files: list[Path] | None = None) -> str:
     """What a school's finished review depends on: its files' contents and the run's
     fingerprint. A run killed half-way and started again skips the schools whose key is
-    unchanged; anything changed is reviewed again."""
+    unchanged; anything changed is reviewed again. `files`: the school's files, when the
+    caller listed them already (`stages.school_files`)."""
     digest = hashlib.sha256()
     for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
-    for path in stages.school_files(folder):
+    for path in stages.school_files(folder) if files is None else files:
         digest.update(f"{path.relative_to(folder)}\0{sha256_of(path)}\0".encode())
     return digest.hexdigest()
 
 
-def files_signature(folder: Path, fingerprint: str) -> str:
+def files_signature(folder: Path, fingerprint: str, files: list[Path] | None = None) -> str:
     """How a school's files look to the file system, without reading them: each file's name
     and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
     changed, the files are hashed (`review_key`) and only a changed content makes the school
@@ -109,7 +110,7 @@ def files_signature(folder: Path, fingerprint: str) -> str:
     digest = hashlib.sha256()
     for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
-    for path in stages.school_files(folder):
+    for path in stages.school_files(folder) if files is None else files:
         stamp = "\0".join(map(str, file_stamp(path)))
         digest.update(f"{path.relative_to(folder)}\0{stamp}\0".encode())
     return digest.hexdigest()
@@ -124,15 +125,18 @@ def _done_mark(target: Path) -> tuple[str, str]:
     return lines[0].strip(), (lines[1].strip() if len(lines) > 1 else "")
 
 
-def school_key(folder: Path, target: Path, fingerprint: str) -> tuple[str, str]:
+def school_key(
+    folder: Path, target: Path, fingerprint: str, files: list[Path] | None = None
+) -> tuple[str, str]:
     """The school's review key and its files' signature. When the signature is the one the
     school was finished with, its key is taken from the mark instead of hashing every file
     again (on a real export, gigabytes of scans each run)."""
-    signature = files_signature(folder, fingerprint)
+    files = stages.school_files(folder) if files is None else files
+    signature = files_signature(folder, fingerprint, files)
     key, signed = _done_mark(target)
     if key and signed == signature:
         return key, signature
-    return review_key(folder, fingerprint), signature
+    return review_key(folder, fingerprint, files), signature
 
 
 def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:
@@ -164,6 +168,32 @@ def _current_pool() -> Executor | None:
     return _work_pool.get()
 
 
+# Each school's work as handed to the worker processes (`_hand_out`), by the school's folder.
+_handed_out: ContextVar[dict[Path, Future] | None] = ContextVar("handed_out", default=None)
+
+
+def _hand_out(order: list[Path], rest: tuple) -> None:
+    """Give the worker processes every school to review at once, in `order` (`rest`: the
+    arguments of `review_school` after the folder). They start on the first school as soon
+    as they exist and go from one to the next without waiting for Prefect. When a school
+    reached its worker only through its task run, the workers waited for the API: for the
+    task runs to be created at the run's start (their first school began 0.13 s after the
+    pool's start, 0.4 s into a 20-school re-run) and, when the API was slow, between
+    schools. Each school's task run then waits for its school's work (`_handed_out_work`);
+    its timing in Prefect's UI is the wait, not the work. No-op without a local pool."""
+    pool, handed = _current_pool(), _handed_out.get()
+    if pool is None or handed is None:
+        return
+    for folder in order:
+        handed[folder] = pool.submit(review_school, folder, *rest)
+
+
+def _handed_out_work(folder: Path) -> Future | None:
+    # A module-level function for the same reason as `_current_pool`.
+    handed = _handed_out.get()
+    return None if handed is None else handed.get(folder)
+
+
 @task(name="school", task_run_name="school-{folder.name}", cache_policy=NO_CACHE)
 def school_job(
     folder: Path,
@@ -182,8 +212,10 @@ def school_job(
     against 7 ms for a task in the flow's process), and a subflow per school with a task
     per file cost 0.3-1.1 s and dozens of API calls per school."""
     args = (folder, out_dir, report_date, settings_path, result_storage, model_version)
-    pool = _current_pool()
-    sheet = review_school(*args) if pool is None else pool.submit(review_school, *args).result()
+    work, pool = _handed_out_work(folder), _current_pool()
+    if work is None:
+        work = None if pool is None else pool.submit(review_school, *args)
+    sheet = review_school(*args) if work is None else work.result()
     create_markdown_artifact(
         key=_artifact_key(f"sheet-{folder.name}"),
         markdown=_school_markdown(sheet),
@@ -215,10 +247,11 @@ def _working(
 ) -> Iterator[None]:
     """The run's worker processes, known to its school tasks for the block's duration."""
     pool = None if dask_address else work_pool(workers, jobs)
-    token = _work_pool.set(pool)
+    token, handed = _work_pool.set(pool), _handed_out.set({})
     try:
         yield
     finally:
+        _handed_out.reset(handed)
         _work_pool.reset(token)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -265,7 +298,9 @@ def heartbeats_where_watched() -> Iterator[None]:
         yield
 
 
-def _expected_work(folder: Path, cache: FileCache | None = None) -> tuple[int, int, int]:
+def _expected_work(
+    folder: Path, cache: FileCache | None = None, files: list[Path] | None = None
+) -> tuple[int, int, int]:
     """Sort key: schools with pictures to read (OCR, 1.4-2.4 s a page against about 20 ms
     for a text document) first, then the ones with more files to read, then more files.
     Started last, a long school keeps one worker busy while the others have nothing left to
@@ -273,7 +308,7 @@ def _expected_work(folder: Path, cache: FileCache | None = None) -> tuple[int, i
     scans were read before is quick, one with a scan just uploaded is not.
     (The flow has hashed a school's files for its key already, unless only its sheet was
     lost; then they are hashed here.)"""
-    files = stages.school_files(folder)
+    files = stages.school_files(folder) if files is None else files
     unread = [p for p in files if cache is None or not is_extracted(cache, p, folder)]
     return -sum(1 for p in unread if is_image(p)), -len(unread), -len(files)
 
@@ -311,8 +346,11 @@ def review_region(
     fingerprint = run_fingerprint(report_date, settings_path)
     sheets: dict[Path, SchoolSheet] = {}
     keys: dict[Path, tuple[str, str]] = {}  # the key and files' signature of each to review
+    # Listed once per run: walking a school's folder cost more than hashing its unchanged
+    # files (the file hashes are kept by the files' stamps, see `sha256_of`).
+    files = {folder: stages.school_files(folder) for folder in folders}
     for folder in folders:
-        key, signature = school_key(folder, out_dir / folder.name, fingerprint)
+        key, signature = school_key(folder, out_dir / folder.name, fingerprint, files[folder])
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
             if not keys and not dask_address:
@@ -322,7 +360,7 @@ def review_region(
             keys[folder] = key, signature
             continue
         sheets[folder] = earlier
-        _report("file", len(stages.school_files(folder)))
+        _report("file", len(files[folder]))
         _report("school")
     if sheets:
         logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
@@ -348,7 +386,8 @@ def review_region(
                 )
 
             cache = FileCache(storage)
-            order = sorted(keys, key=lambda folder: _expected_work(folder, cache))
+            order = sorted(keys, key=lambda f: _expected_work(f, cache, files[f]))
+            _hand_out(order, (out_dir, report_date, settings_path, storage, model))
             pending = {submit(folder): folder for folder in order}
             resubmitted: set[Path] = set()
             while pending:
@@ -367,7 +406,7 @@ def review_region(
                     sheets[folder] = _collect(
                         sheet, reason, folder, keys[folder], out_dir, report_date
                     )
-                    _report("file", len(stages.school_files(folder)))
+                    _report("file", len(files[folder]))
                     _report("school")
                     logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
         # The workers are done: what they learnt goes into one file the next run's load.

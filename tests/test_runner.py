@@ -337,6 +337,59 @@ def test_schools_with_the_most_left_to_read_are_started_first(tmp_path: Path) ->
     assert [f.name for f in first] == ["a_read_before", "c_new_scan", "b_two_new"]
 
 
+def test_schools_are_handed_to_the_workers_before_their_task_runs(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """Every school to review goes to the worker processes at once, in the order given, so
+    the workers never wait for Prefect to create a task run; each school's task then takes
+    its school's work instead of submitting it again, and a school not handed out (a
+    resubmitted task after the pool was replaced) is still submitted by its task."""
+    from concurrent.futures import Future
+
+    from prefect import flow
+
+    import pipelines.review as review
+    from expert_sheet.records import SchoolSheet
+
+    class Pool:
+        def __init__(self) -> None:
+            self.calls: list[tuple] = []
+
+        def submit(self, fn, *args) -> Future:
+            self.calls.append((fn, args))
+            done: Future = Future()
+            name = args[0].name
+            done.set_result(SchoolSheet(school=name, folder=name, report_date="2022-06-01"))
+            return done
+
+    @flow
+    def both_tasks(handed: Path, not_handed: Path, out: Path) -> tuple:
+        # The task functions, run in a flow (their artifacts need one) and this thread.
+        return (
+            review.school_job.fn(handed, out, REPORT, model_version="model"),
+            review.school_job.fn(not_handed, out, REPORT),
+        )
+
+    pool, out = Pool(), tmp_path / "out"
+    folders = [tmp_path / "b_scan", tmp_path / "a_text"]
+    token, handed = review._work_pool.set(pool), review._handed_out.set({})  # as `_working`
+    try:
+        review._hand_out(folders, (out, REPORT, None, None, "model"))
+        assert [(fn, args[0]) for fn, args in pool.calls] == [
+            (review.review_school, f) for f in folders
+        ]
+        assert pool.calls[0][1][1:] == (out, REPORT, None, None, "model")
+        sheet, other = both_tasks(folders[1], tmp_path / "c_other", out)
+        assert sheet.folder == "a_text" and other.folder == "c_other"
+        assert len(pool.calls) == 3  # the handed-out school was not submitted again
+    finally:
+        review._handed_out.reset(handed)
+        review._work_pool.reset(token)
+    # Outside a run's pool nothing is handed out: the tasks do the work (one worker, Dask).
+    review._hand_out(folders, (out, REPORT, None, None, "model"))
+    assert len(pool.calls) == 3
+
+
 def test_workers_inherit_a_heap_already_collected() -> None:
     """The fork server ends its warm-up with a full collection, so a worker keeping objects
     a fifth the size of the inherited heap (a school's documents) starts none: without it
