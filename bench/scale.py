@@ -58,7 +58,9 @@ _CHILD = r"""
 import json, os, resource, sys, threading, time
 from datetime import date
 from pathlib import Path
-os.environ.setdefault('PREFECT_SERVER_ANALYTICS_ENABLED', 'false')
+# The Prefect settings `evidence-review review` sets (pipelines/prefect_env.py), as it does.
+from pipelines.prefect_env import use_defaults
+use_defaults()
 import psutil
 # Where `evidence-review review` starts the workers' fork server: first, before Prefect is
 # imported, so its imports and model loading run while Prefect imports and starts its server.
@@ -343,7 +345,8 @@ def ocr_seconds_per_page(region: Path, limit: int = 8) -> dict:
 
 _OVERHEAD = r"""
 import os, time
-os.environ.setdefault('PREFECT_SERVER_ANALYTICS_ENABLED', 'false')
+from pipelines.prefect_env import use_defaults
+use_defaults()  # as `evidence-review review` does
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings

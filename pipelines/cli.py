@@ -71,12 +71,9 @@ def _progress_bar(region: Path, enabled: bool) -> Iterator[None]:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    # Set before Prefect is imported: nothing leaves the machine, and no noisy traceback
-    # when the analytics endpoint cannot be reached.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # Prefect gives its temporary server 20 s to start; a busy machine needs longer (seen in
-    # the test suite under load), and the batch would otherwise fail before its first school.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from pipelines.prefect_env import use_defaults
+
+    use_defaults()  # before Prefect is imported
     if not args.dask_address:
         # First of all: the workers' fork server imports the libraries and loads the models
         # (3-4 s of one core) while this process imports Prefect and starts its temporary
@@ -357,7 +354,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from pipelines.prefect_env import use_defaults
+
+    use_defaults()  # before Prefect is imported
     from prefect import serve
 
     from pipelines.schedule import crons, deployments, load_calendar

@@ -223,6 +223,45 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         assert f"'school-{name}'" not in rerun.stderr
 
 
+def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
+    """The CLI has its temporary Prefect server write task runs and events in batches
+    (`pipelines.prefect_env`): when the run ends, each school's task run must still be in
+    the server's database, completed, beside its sheet's artifact and the region's table."""
+    import sqlite3
+
+    from pipelines.prefect_env import DEFAULTS
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    home = tmp_path / "prefect-home"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in DEFAULTS},  # the CLI sets them
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+    env.pop("PREFECT_API_URL", None)
+    cmd = [sys.executable, "-m", "pipelines.cli", "review", str(region), "--out"]
+    run = subprocess.run(
+        [*cmd, str(tmp_path / "out"), "--report-date", "2022-06-01", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    with sqlite3.connect(home / "prefect.db") as db:
+        (flow_run,) = db.execute("SELECT id FROM flow_run").fetchall()
+        tasks = db.execute(
+            "SELECT name, state_type FROM task_run WHERE flow_run_id = ?", flow_run
+        ).fetchall()
+        artifacts = db.execute(
+            "SELECT type, key FROM artifact WHERE flow_run_id = ?", flow_run
+        ).fetchall()
+    schools = sorted(p.name for p in region.iterdir())
+    assert sorted(tasks) == [(f"school-{name}", "COMPLETED") for name in schools]
+    assert sorted(kind for kind, _ in artifacts) == ["markdown"] * len(schools) + ["table"]
+
+
 def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:
     pytest.importorskip("prefect_dask", reason="prefect-dask is not installed")
     distributed = pytest.importorskip("distributed")
