@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,15 @@ def test_evaluate_compares_two_models_on_the_same_data() -> None:
     data = str(ROOT / "data" / "labelled" / "doctypes")
     out = cli("evaluate", "--model", model, "--model", model, "--data", data).stdout
     assert "macro" in out.lower()
+
+
+def test_prefect_defaults_fill_only_what_the_user_left_unset(monkeypatch) -> None:
+    from pipelines.prefect_env import DEFAULTS, use_defaults
+
+    batch = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"
+    for name in DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(batch, "7")  # an operator's own value
+    use_defaults()
+    assert os.environ[batch] == "7"
+    assert all(os.environ[name] == value for name, value in DEFAULTS.items() if name != batch)
