@@ -89,20 +89,20 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
     return "\0".join(parts)
 
 
-def review_key(folder: Path, fingerprint: str, files: list[Path] | None = None) -> str:
+def review_key(folder: Path, fingerprint: str, files: list[Path]) -> str:
     """What a school's finished review depends on: its files' contents and the run's
     fingerprint. A run killed half-way and started again skips the schools whose key is
-    unchanged; anything changed is reviewed again. `files`: the school's files, when the
-    caller listed them already (`stages.school_files`)."""
+    unchanged; anything changed is reviewed again. `files`: the school's files
+    (`stages.school_files`)."""
     digest = hashlib.sha256()
     for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
-    for path in stages.school_files(folder) if files is None else files:
+    for path in files:
         digest.update(f"{path.relative_to(folder)}\0{sha256_of(path)}\0".encode())
     return digest.hexdigest()
 
 
-def files_signature(folder: Path, fingerprint: str, files: list[Path] | None = None) -> str:
+def files_signature(folder: Path, fingerprint: str, files: list[Path]) -> str:
     """How a school's files look to the file system, without reading them: each file's name
     and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
     changed, the files are hashed (`review_key`) and only a changed content makes the school
@@ -110,7 +110,7 @@ def files_signature(folder: Path, fingerprint: str, files: list[Path] | None = N
     digest = hashlib.sha256()
     for part in (str(folder.resolve()), fingerprint):
         digest.update(part.encode() + b"\0")
-    for path in stages.school_files(folder) if files is None else files:
+    for path in files:
         stamp = "\0".join(map(str, file_stamp(path)))
         digest.update(f"{path.relative_to(folder)}\0{stamp}\0".encode())
     return digest.hexdigest()
@@ -125,13 +125,11 @@ def _done_mark(target: Path) -> tuple[str, str]:
     return lines[0].strip(), (lines[1].strip() if len(lines) > 1 else "")
 
 
-def school_key(
-    folder: Path, target: Path, fingerprint: str, files: list[Path] | None = None
-) -> tuple[str, str]:
-    """The school's review key and its files' signature. When the signature is the one the
-    school was finished with, its key is taken from the mark instead of hashing every file
-    again (on a real export, gigabytes of scans each run)."""
-    files = stages.school_files(folder) if files is None else files
+def school_key(folder: Path, target: Path, fingerprint: str, files: list[Path]) -> tuple[str, str]:
+    """The school's review key and its files' signature (`files`: its files, listed once a
+    run). When the signature is the one the school was finished with, its key is taken from
+    the mark instead of hashing every file again (on a real export, gigabytes of scans each
+    run)."""
     signature = files_signature(folder, fingerprint, files)
     key, signed = _done_mark(target)
     if key and signed == signature:
@@ -213,8 +211,8 @@ def school_job(
     per file cost 0.3-1.1 s and dozens of API calls per school."""
     args = (folder, out_dir, report_date, settings_path, result_storage, model_version)
     work, pool = _handed_out_work(folder), _current_pool()
-    if work is None:
-        work = None if pool is None else pool.submit(review_school, *args)
+    if work is None and pool is not None:
+        work = pool.submit(review_school, *args)
     sheet = review_school(*args) if work is None else work.result()
     create_markdown_artifact(
         key=_artifact_key(f"sheet-{folder.name}"),
