@@ -13,7 +13,7 @@ server's CPU per document apart, since it shares the same cores), the 1-minute l
 the end, peak memory of the review's whole process tree (flow process, fork server, workers,
 Prefect server, tesseract): resident sizes added up (pages the workers share with the fork
 server count once in each) and proportional sizes added up (PSS: shared pages split between
-their sharers), and two re-runs after 5% of the files were changed:
+their sharers), and three re-runs after 5% of the files were changed:
 
 - in the same process as the first review (`same-proc`): the workers' fork server, which
   imported the libraries and loaded the models, is already up, as in a notebook or any
@@ -21,6 +21,9 @@ their sharers), and two re-runs after 5% of the files were changed:
 - in a new process (`2nd run`, the headline figure): as the CLI runs it. Its process time
   (Python, Prefect and the temporary server's start included) is in the JSON output as
   `second_process_s`.
+- in a new process after the same share of files changed, but all of them in a few schools
+  (`few/1st`): a few schools that uploaded again, rather than changes spread over half of
+  the region's schools or more.
 
 Each process starts the workers' fork server where `evidence-review review` does: first,
 before it imports Prefect (`pipelines.pool.start_workers_early`). Then its temporary Prefect
@@ -265,9 +268,32 @@ def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, i
 
 
 def change_files(region: Path, share: float, seed: int) -> list[Path]:
-    """Change `share` of the files in place, keeping each one readable."""
+    """Change `share` of the files in place, picked at random over the whole region (so they
+    fall in about half of the schools or more), keeping each one readable."""
     files = sorted(p for p in region.rglob("*") if p.is_file())
     picked = random.Random(seed).sample(files, max(1, round(share * len(files))))
+    _change(picked)
+    return picked
+
+
+def change_schools(region: Path, share: float, seed: int) -> list[Path]:
+    """Change `share` of the files in place, all of a few schools' files (schools taken in a
+    random order until the count is reached, the last one in part): a few schools that
+    uploaded their documents again, as an operator's daily re-run meets them."""
+    files = sorted(p for p in region.rglob("*") if p.is_file())
+    wanted = max(1, round(share * len(files)))
+    schools = sorted({p.parent for p in files})
+    random.Random(seed).shuffle(schools)
+    picked: list[Path] = []
+    for school in schools:
+        picked += sorted(p for p in files if p.parent == school)[: wanted - len(picked)]
+        if len(picked) >= wanted:
+            break
+    _change(picked)
+    return picked
+
+
+def _change(picked: list[Path]) -> None:
     for n, path in enumerate(picked):
         if zipfile.is_zipfile(path):  # DOCX / XLSX: one more harmless member
             with zipfile.ZipFile(path, "a") as zf:
@@ -275,7 +301,6 @@ def change_files(region: Path, share: float, seed: int) -> list[Path]:
         else:  # PDF, JPEG, text: trailing bytes are ignored by readers
             with path.open("ab") as fh:
                 fh.write(b"\n% re-uploaded\n")
-    return picked
 
 
 def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
@@ -297,6 +322,10 @@ def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
     changed = change_files(region, 0.05, seed)
     second = _timed_review(region, out)
     touched = len({p.parent for p in changed})
+    # The same share of files, all in a few schools (new process too): what a re-run costs
+    # when the changes come from the few schools that uploaded again.
+    few_changed = change_schools(region, 0.05, seed + 2000)
+    few = _timed_review(region, out)
     return {
         "schools": n,
         "files": files,
@@ -325,8 +354,14 @@ def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
         "same_s": round(same["seconds"], 1),
         "same_share": round(same["seconds"] / first["seconds"], 3),
         "same_cpu_share": round(same["cpu_s"] / first["cpu_s"], 3),
+        "few_changed_files": len(few_changed),
+        "few_touched_schools": len({p.parent for p in few_changed}),
+        "few_s": round(few["seconds"], 1),
+        "few_share": round(few["seconds"] / first["seconds"], 3),
+        "few_cpu_share": round(few["cpu_s"] / first["cpu_s"], 3),
         "failed": first["failed"],
         "failed_second": second["failed"],
+        "failed_few": few["failed"],
         "failed_same": same["failed"],
     }
 
@@ -470,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         ("second_share", "2nd/1st"),
         ("same_s", "same-proc s"),
         ("same_share", "same/1st"),
+        ("few_touched_schools", "few hit"),
+        ("few_share", "few/1st"),
         ("failed", "failed"),
         ("load", "load"),
     ]
