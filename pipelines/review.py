@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, wait
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
@@ -35,6 +36,7 @@ from pipelines.work import (
     is_extracted,
     merge_vocabulary,
     model_version,
+    read_file,
     review_school,
 )
 
@@ -170,7 +172,9 @@ def _current_pool() -> Executor | None:
 _handed_out: ContextVar[dict[Path, Future] | None] = ContextVar("handed_out", default=None)
 
 
-def _hand_out(order: list[Path], rest: tuple) -> None:
+def _hand_out(
+    order: list[Path], rest: tuple, to_read: dict[Path, list[Path]] | None = None
+) -> None:
     """Give the worker processes every school to review at once, in `order` (`rest`: the
     arguments of `review_school` after the folder). They start on the first school as soon
     as they exist and go from one to the next without waiting for Prefect. When a school
@@ -178,12 +182,70 @@ def _hand_out(order: list[Path], rest: tuple) -> None:
     task runs to be created at the run's start (their first school began 0.13 s after the
     pool's start, 0.4 s into a 20-school re-run) and, when the API was slow, between
     schools. Each school's task run then waits for its school's work (`_handed_out_work`);
-    its timing in Prefect's UI is the wait, not the work. No-op without a local pool."""
+    its timing in Prefect's UI is the wait, not the work. No-op without a local pool.
+
+    `to_read`: the files each school has to read, given when there are fewer schools than
+    workers (`_sharing_reading`). A school with more than one is then read by all the
+    workers at once, a job per file, before its review (`_review_after_reading`): one
+    school's review is one worker's job, and a school that uploaded many files again had
+    them read one after the other while the other workers had nothing to do."""
     pool, handed = _current_pool(), _handed_out.get()
     if pool is None or handed is None:
         return
     for folder in order:
-        handed[folder] = pool.submit(review_school, folder, *rest)
+        files = (to_read or {}).get(folder, [])
+        if len(files) > 1:
+            handed[folder] = _review_after_reading(pool, folder, files, rest)
+        else:
+            handed[folder] = pool.submit(review_school, folder, *rest)
+
+
+def _sharing_reading(schools: int, workers: int | None, dask_address: str | None) -> bool:
+    """Whether the schools' files are read by a job each (`_hand_out`): only when workers
+    would be left idle otherwise. With a school or more per worker a job per school keeps
+    every worker busy, and a school's files are then typed in one batch as they are read."""
+    return not dask_address and schools < workers_wanted(workers)
+
+
+def _review_after_reading(pool: Executor, folder: Path, files: list[Path], rest: tuple) -> Future:
+    """The school's review, handed to `pool` once its `files` are read, each by a job of its
+    own (pictures first, then the larger files: the longest reads start first). Its future,
+    made here: the review is submitted by a thread that waits for the reads, so that no
+    worker reads a file a second time while another is still on it. A read that failed
+    is read again, and its error recorded, by the review."""
+    storage = rest[3]  # review_school's result_storage
+    order = sorted(files, key=lambda p: (not is_image(p), -_size(p), p.name))
+    reads = [pool.submit(read_file, path, folder, storage) for path in order]
+    sheet: Future = Future()
+
+    def review() -> None:
+        wait(reads)
+        try:
+            work = pool.submit(review_school, folder, *rest)
+        except RuntimeError as exc:  # the pool was shut down or broke meanwhile
+            sheet.set_exception(exc)
+            return
+        work.add_done_callback(lambda done: _pass_on(done, sheet))
+
+    threading.Thread(target=review, name=f"review-after-reading-{folder.name}", daemon=True).start()
+    return sheet
+
+
+def _size(path: Path) -> int:
+    # A file deleted since the folder was listed is the review's to report, not the flow's.
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pass_on(done: Future, to: Future) -> None:
+    if done.cancelled():
+        to.cancel()
+    elif done.exception() is not None:
+        to.set_exception(done.exception())
+    else:
+        to.set_result(done.result())
 
 
 def _handed_out_work(folder: Path) -> Future | None:
@@ -296,8 +358,16 @@ def heartbeats_where_watched() -> Iterator[None]:
         yield
 
 
+def _unread(folder: Path, files: list[Path], cache: FileCache | None) -> list[Path]:
+    """The files `cache` holds no extraction of (all of them without a cache)."""
+    return [p for p in files if cache is None or not is_extracted(cache, p, folder)]
+
+
 def _expected_work(
-    folder: Path, cache: FileCache | None = None, files: list[Path] | None = None
+    folder: Path,
+    cache: FileCache | None = None,
+    files: list[Path] | None = None,
+    unread: list[Path] | None = None,
 ) -> tuple[int, int, int]:
     """Sort key: schools with pictures to read (OCR, 1.4-2.4 s a page against about 20 ms
     for a text document) first, then the ones with more files to read, then more files.
@@ -305,9 +375,9 @@ def _expected_work(
     do. Only files `cache` holds no extraction of are to read: in a re-run a school whose
     scans were read before is quick, one with a scan just uploaded is not.
     (The flow has hashed a school's files for its key already, unless only its sheet was
-    lost; then they are hashed here.)"""
+    lost; then they are hashed here.) `unread`: those files, when the caller has them."""
     files = stages.school_files(folder) if files is None else files
-    unread = [p for p in files if cache is None or not is_extracted(cache, p, folder)]
+    unread = _unread(folder, files, cache) if unread is None else unread
     return -sum(1 for p in unread if is_image(p)), -len(unread), -len(files)
 
 
@@ -364,9 +434,14 @@ def review_region(
         logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
     if keys:
         model = model_version()
+        cache = FileCache(storage)
+        unread = {folder: _unread(folder, files[folder], cache) for folder in keys}
+        to_read = unread if _sharing_reading(len(keys), workers, dask_address) else None
+        # As many workers as there are jobs: the schools, and their files when read apart.
+        jobs = len(keys) + (sum(map(len, to_read.values())) if to_read else 0)
         with (
             _api_for_workers() if dask_address else nullcontext(),
-            _working(workers, dask_address, len(keys)),
+            _working(workers, dask_address, jobs),
             task_runner(workers, dask_address) as runner,
         ):
 
@@ -383,9 +458,8 @@ def review_region(
                     },
                 )
 
-            cache = FileCache(storage)
-            order = sorted(keys, key=lambda f: _expected_work(f, cache, files[f]))
-            _hand_out(order, (out_dir, report_date, settings_path, storage, model))
+            order = sorted(keys, key=lambda f: _expected_work(f, cache, files[f], unread[f]))
+            _hand_out(order, (out_dir, report_date, settings_path, storage, model), to_read)
             pending = {submit(folder): folder for folder in order}
             resubmitted: set[Path] = set()
             while pending:

@@ -245,6 +245,24 @@ def school_documents(
     return docs, types
 
 
+def read_file(path: Path, folder: Path, result_storage: Path | None) -> bool:
+    """Read one file of the school `folder` into the cache folder `result_storage`, as
+    `school_documents` would, and say whether it was read here (False: already kept). Its
+    type is left to the school's review, which types a school's new files in one batch. Lets
+    idle workers share the reading of a school with many new files (see
+    `pipelines.review._hand_out`)."""
+    cache = FileCache(result_storage)
+    key = _extraction_key(file_id(path, folder))
+    if key in cache:
+        return False
+    one_blas_thread()
+    if result_storage is not None:
+        load_vocabulary(result_storage)
+    cache.put(key, extract(path, root=folder))
+    keep_vocabulary(cache)
+    return True
+
+
 def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
     target = out_dir / sheet.folder
     target.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,90 @@ def test_worker_processes_give_the_single_process_result(prefect_harness, tmp_pa
         assert two == one, name
 
 
+def test_a_school_alone_is_read_by_every_worker_with_the_same_result(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """One school to review and two workers: its files are read a job each, by both, and
+    its sheet is the one a single process writes."""
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    shutil.copytree(SAMPLE / "school_03_kedrovskaya", region / "school_03_kedrovskaya")
+    assert review._sharing_reading(1, 2, None)
+    single = review.review_region(region, tmp_path / "one", REPORT, workers=1)
+    pooled = review.review_region(region, tmp_path / "two", REPORT, workers=2)
+    assert pooled.model_dump() == single.model_dump() and not single.failed
+    one = _sheet(tmp_path / "one" / "school_03_kedrovskaya" / "sheet.json")
+    two = _sheet(tmp_path / "two" / "school_03_kedrovskaya" / "sheet.json")
+    assert two == one
+    files = sum(1 for p in region.rglob("*") if p.is_file())
+    kept = list((tmp_path / "two" / ".cache").iterdir())
+    assert sum(p.name.startswith("extract-") for p in kept) == files
+
+
+def test_reading_is_shared_only_when_workers_would_be_idle(tmp_path: Path) -> None:
+    """Fewer schools than workers: each school's files are read by a job each, pictures and
+    larger files first, and its review is handed over only once every read has ended, a
+    failed read included (the review reads that file again and records its error). A school
+    with one file to read, or a run with a school per worker, is one job a school."""
+    import threading
+    from concurrent.futures import Future
+
+    import pipelines.review as review
+
+    assert review._sharing_reading(1, 2, None)
+    assert not review._sharing_reading(2, 2, None)
+    assert not review._sharing_reading(1, 2, "tcp://127.0.0.1:8786")  # Dask: no local pool
+
+    class Pool:
+        def __init__(self) -> None:
+            self.calls: list[tuple] = []
+            self.futures: list[Future] = []
+            self.submitted = threading.Event()
+
+        def submit(self, fn, *args) -> Future:
+            self.calls.append((fn, args))
+            future: Future = Future()
+            self.futures.append(future)
+            if fn is review.review_school:
+                self.submitted.set()
+            return future
+
+    school, alone = tmp_path / "school", tmp_path / "alone"
+    school.mkdir()
+    alone.mkdir()
+    (school / "small.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 10)
+    (school / "large.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 5000)
+    (school / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"x" * 100)
+    (alone / "one.pdf").write_bytes(b"%PDF-1.4\n")
+    files = sorted(school.iterdir())
+    rest = (tmp_path / "out", REPORT, None, tmp_path / "cache", "model")
+    pool = Pool()
+    token, handed = review._work_pool.set(pool), review._handed_out.set({})
+    try:
+        review._hand_out([school, alone], rest, {school: files, alone: [alone / "one.pdf"]})
+        got = review._handed_out.get()
+        reads = [args[0].name for fn, args in pool.calls if fn is review.read_file]
+        assert reads == ["scan.jpg", "large.pdf", "small.pdf"]
+        assert all(args[1:] == (school, tmp_path / "cache") for fn, args in pool.calls[:3])
+        # The school with one file to read went straight to review; the other waits.
+        assert [args[0] for fn, args in pool.calls if fn is review.review_school] == [alone]
+        pool.submitted.clear()
+        pool.futures[0].set_result(True)
+        pool.futures[1].set_exception(OSError("a worker could not read it"))
+        assert not pool.submitted.wait(0.3)  # one read still running: no review yet
+        pool.futures[2].set_result(True)
+        assert pool.submitted.wait(10)
+        fn, args = pool.calls[-1]
+        assert fn is review.review_school and args == (school, *rest)
+        assert not got[school].done()
+        pool.futures[-1].set_result("the sheet")
+        assert got[school].result(timeout=10) == "the sheet"
+    finally:
+        review._handed_out.reset(handed)
+        review._work_pool.reset(token)
+
+
 def _sheet(path: Path) -> dict:
     """The sheet, with the words quoted in each match reason counted, not listed: the matcher
     picks equally weighted shared words in set order, which differs between Python processes
