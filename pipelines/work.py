@@ -226,8 +226,7 @@ def school_documents(
         fid = file_id(path, folder)
         doc = cache.get(_extraction_key(fid))
         if not isinstance(doc, Document):
-            doc = extract(path, root=folder)
-            cache.put(_extraction_key(fid), doc)
+            doc = _read_and_keep(cache, path, folder, fid)
         docs.append(doc)
         if not doc.ok:
             continue
@@ -245,22 +244,35 @@ def school_documents(
     return docs, types
 
 
+def _read_and_keep(cache: FileCache, path: Path, folder: Path, fid: str) -> Document:
+    """Read a file of the school `folder` (`fid`: its `file_id`) and keep its extraction."""
+    doc = extract(path, root=folder)
+    cache.put(_extraction_key(fid), doc)
+    return doc
+
+
 def read_file(path: Path, folder: Path, result_storage: Path | None) -> bool:
     """Read one file of the school `folder` into the cache folder `result_storage`, as
     `school_documents` would, and say whether it was read here (False: already kept). Its
     type is left to the school's review, which types a school's new files in one batch. Lets
     idle workers share the reading of a school with many new files (see
     `pipelines.review._hand_out`)."""
-    cache = FileCache(result_storage)
-    key = _extraction_key(file_id(path, folder))
-    if key in cache:
+    cache = _worker_cache(result_storage)
+    if is_extracted(cache, path, folder):
         return False
-    one_blas_thread()
-    if result_storage is not None:
-        load_vocabulary(result_storage)
-    cache.put(key, extract(path, root=folder))
+    _read_and_keep(cache, path, folder, file_id(path, folder))
     keep_vocabulary(cache)
     return True
+
+
+def _worker_cache(result_storage: Path | None) -> FileCache:
+    """The cache folder's entries, in a worker ready to read: one BLAS thread, and the
+    words kept by earlier runs loaded (once per process)."""
+    one_blas_thread()
+    cache = FileCache(result_storage)
+    if result_storage is not None:
+        load_vocabulary(result_storage)
+    return cache
 
 
 def write_school(sheet: SchoolSheet, out_dir: Path, export_dir: Path) -> Path:
@@ -296,10 +308,7 @@ def review_school(
     then the per-school part (roadmap, matching, rubric) and the sheet written.
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
-    one_blas_thread()
-    cache = FileCache(result_storage)
-    if result_storage is not None:
-        load_vocabulary(result_storage)
+    cache = _worker_cache(result_storage)
     lemmas_key = _lemmas_key(folder)
     kept = cache.get(lemmas_key)
     with lemma_memo(kept if isinstance(kept, dict) else {}) as used:
