@@ -293,11 +293,13 @@ def change_schools(region: Path, share: float, seed: int) -> list[Path]:
     return picked
 
 
-def _change(picked: list[Path]) -> None:
+def _change(picked: list[Path], tag: str = "") -> None:
+    """Append to each file (`tag` tells this change's added DOCX/XLSX members from earlier
+    ones of the same file)."""
     for n, path in enumerate(picked):
         if zipfile.is_zipfile(path):  # DOCX / XLSX: one more harmless member
             with zipfile.ZipFile(path, "a") as zf:
-                zf.writestr(f"customXml/bench-change-{n}.txt", "re-uploaded")
+                zf.writestr(f"customXml/bench-change-{tag}{n}.txt", "re-uploaded")
         else:  # PDF, JPEG, text: trailing bytes are ignored by readers
             with path.open("ab") as fh:
                 fh.write(b"\n% re-uploaded\n")
