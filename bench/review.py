@@ -152,11 +152,10 @@ def main() -> None:
         for line in misses:
             print(f"  differs: {line}")
         if not args.no_flow:
-            from pipelines.review import heartbeats_where_watched, review_region
+            from pipelines.review import run_review
 
             start = time.perf_counter()
-            with heartbeats_where_watched():  # as the CLI runs it
-                review_region(region, Path(tmp) / "out", REPORT)
+            run_review(region, Path(tmp) / "out", REPORT)  # as the CLI runs it
             wall = time.perf_counter() - start
             print(f"flow wall time for {n_schools} schools: {wall:.1f} s "
                   f"(target < 120 s; includes Prefect's temporary server start)")

@@ -71,7 +71,7 @@ from pipelines.pool import start_workers_early
 start_workers_early()
 ours = {p.pid for p in psutil.Process().children(recursive=True)}  # fork server, tracker
 from prefect import flow
-from pipelines.review import heartbeats_where_watched, review_region
+from pipelines.review import run_review
 
 @flow
 def _warm():
@@ -145,8 +145,7 @@ def review():
     peak[0] = peak[1] = 0
     early = _early_cpu()
     c0, s0, t0 = _cpu(), _server_cpu(), time.perf_counter()
-    with heartbeats_where_watched():  # as the CLI runs it
-        s = review_region(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))
+    s = run_review(Path(sys.argv[1]), Path(sys.argv[2]), date(2022, 6, 1))  # as the CLI does
     dt = time.perf_counter() - t0
     _settle()
     print(json.dumps({'seconds': dt, 'cpu_s': _cpu() - c0, 'server_cpu_s': _server_cpu() - s0,

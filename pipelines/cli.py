@@ -82,12 +82,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
         start_workers_early(args.workers)
     from extractors.archive import prepare_input
-    from pipelines.review import (
-        RegionError,
-        heartbeats_where_watched,
-        review_region,
-        school_folders,
-    )
+    from pipelines.review import RegionError, run_review, school_folders
 
     # A region given as a ZIP, or schools that uploaded ZIPs, become plain folders first.
     region, archive_errors = prepare_input(Path(args.dir), Path(args.out) / "_input")
@@ -109,8 +104,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
     show_bar = not args.json and not args.no_progress and sys.stderr.isatty()
-    with _progress_bar(region, enabled=show_bar), heartbeats_where_watched():
-        summary = review_region(
+    with _progress_bar(region, enabled=show_bar):
+        summary = run_review(
             region,
             Path(args.out),
             args.report_date,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, wait
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -303,13 +304,22 @@ def task_runner(workers: int | None = None, dask_address: str | None = None) -> 
 
 @contextmanager
 def _working(
-    workers: int | None, dask_address: str | None, jobs: int | None = None
-) -> Iterator[None]:
-    """The run's worker processes, known to its school tasks for the block's duration."""
+    plan: RegionPlan, rest: tuple, workers: int | None, dask_address: str | None
+) -> Iterator[list[Path]]:
+    """The run's worker processes, known to its school tasks for the block's duration, with
+    the schools to review handed out to them (`_hand_out`; `rest`: the arguments of
+    `review_school` after the folder). Yields the schools in the order handed out."""
+    cache = FileCache(plan.storage)
+    unread = {folder: _unread(folder, plan.files[folder], cache) for folder in plan.keys}
+    to_read = unread if _sharing_reading(len(plan.keys), workers, dask_address) else None
+    # As many workers as there are jobs: the schools, and their files when read apart.
+    jobs = len(plan.keys) + (sum(map(len, to_read.values())) if to_read else 0)
+    order = sorted(plan.keys, key=lambda f: _expected_work(f, cache, plan.files[f], unread[f]))
     pool = None if dask_address else work_pool(workers, jobs)
     token, handed = _work_pool.set(pool), _handed_out.set({})
     try:
-        yield
+        _hand_out(order, rest, to_read)
+        yield order
     finally:
         _handed_out.reset(handed)
         _work_pool.reset(token)
@@ -391,6 +401,148 @@ def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
     )
 
 
+@dataclass
+class RegionPlan:
+    """What a run has to do, found before any school is reviewed: the schools, their files
+    (listed once a run: walking a school's folder cost more than hashing its unchanged files,
+    whose hashes are kept by the files' stamps, see `sha256_of`), the sheets finished by an
+    earlier run with the same key, and the schools to review with their keys."""
+
+    folders: list[Path]
+    files: dict[Path, list[Path]]
+    storage: Path  # the cache folder (see `FileCache`)
+    model: str  # the promoted model's version (see `model_version`)
+    finished: dict[Path, SchoolSheet] = field(default_factory=dict)
+    keys: dict[Path, tuple[str, str]] = field(default_factory=dict)  # key, files' signature
+
+
+def plan_region(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
+    when_work: Callable[[], object] | None = None,
+) -> RegionPlan:
+    """The run's `RegionPlan`; makes the output and cache folders. No Prefect call.
+    `when_work` is called once, as soon as a school to review is found (while the others'
+    files are hashed)."""
+    folders = school_folders(region_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = RegionPlan(
+        folders=folders,
+        files={folder: stages.school_files(folder) for folder in folders},
+        storage=_storage_path(cache_dir or out_dir / ".cache"),
+        model=model_version(),
+    )
+    fingerprint = run_fingerprint(report_date, settings_path)
+    for folder in folders:
+        key, signature = school_key(folder, out_dir / folder.name, fingerprint, plan.files[folder])
+        earlier = _finished_sheet(out_dir / folder.name, key)
+        if earlier is None:
+            if not plan.keys and when_work is not None:
+                when_work()
+            plan.keys[folder] = key, signature
+        else:
+            plan.finished[folder] = earlier
+    return plan
+
+
+@dataclass
+class _HeadStart:
+    """Work handed to the worker processes before the flow run started (`head_start`), for
+    the run with these arguments."""
+
+    arguments: tuple
+    plan: RegionPlan
+    order: list[Path]
+
+
+_head_start: ContextVar[_HeadStart | None] = ContextVar("head_start", default=None)
+
+
+def _started() -> _HeadStart | None:
+    # Not `_head_start.get()` in the flow: Dask pickles the flow's function by value, with
+    # the globals it names, and a ContextVar cannot be pickled (see `_current_pool`).
+    return _head_start.get()
+
+
+def _run_arguments(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None,
+    cache_dir: Path | None,
+    dask_address: str | None,
+    workers: int | None,
+) -> tuple:
+    def where(path: Path | None) -> Path | None:
+        return None if path is None else Path(path).resolve()
+
+    return (
+        where(region_dir),
+        where(out_dir),
+        report_date,
+        where(settings_path),
+        where(cache_dir),
+        dask_address,
+        workers_wanted(workers),
+    )
+
+
+@contextmanager
+def head_start(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
+    dask_address: str | None = None,
+    workers: int | None = None,
+) -> Iterator[None]:
+    """Find what the run has to do and give the schools to the worker processes before
+    the flow run starts; a `review_region` called in the block with the same arguments
+    takes that work over instead of starting its own. Prefect spends about 0.2 s creating
+    and starting a flow run before the flow's code runs (its API client, the flow run
+    created on the server, the parameters validated; s12's timeline of a 20-school re-run,
+    whose whole run took 1.2-1.7 s): the workers now spend it reviewing. Locally only: a
+    Dask cluster's workers get their schools from the flow's tasks, and with one worker
+    the flow's own process does the work."""
+    if dask_address or workers_wanted(workers) == 1:
+        yield
+        return
+    plan = plan_region(region_dir, out_dir, report_date, settings_path, cache_dir)
+    if not plan.keys:
+        yield
+        return
+    rest = (out_dir, report_date, settings_path, plan.storage, plan.model)
+    with _working(plan, rest, workers, dask_address) as order:
+        arguments = _run_arguments(
+            region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers
+        )
+        token = _head_start.set(_HeadStart(arguments, plan, order))
+        try:
+            yield
+        finally:
+            _head_start.reset(token)
+
+
+def run_review(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
+    dask_address: str | None = None,
+    workers: int | None = None,
+) -> RegionSummary:
+    """The region's review as the CLI runs it: `review_region` with a `head_start`, and
+    Prefect's heartbeats only where a server watches them (`heartbeats_where_watched`)."""
+    arguments = (region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers)
+    with heartbeats_where_watched(), head_start(*arguments):
+        return review_region(*arguments)
+
+
 @flow(name="review-region")
 def review_region(
     region_dir: Path,
@@ -406,42 +558,42 @@ def review_region(
     the new files.
     Schools run in parallel on `task_runner(workers, dask_address)`: every core by default,
     or the workers of a running Dask scheduler at `dask_address` (tcp://HOST:PORT), which
-    must reach the same Prefect API and see the same paths."""
+    must reach the same Prefect API and see the same paths. Called in a `head_start` block
+    with the same arguments, it takes over the work already handed to the workers."""
     logger = get_run_logger()
-    folders = school_folders(region_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    storage = _storage_path(cache_dir or out_dir / ".cache")
-    fingerprint = run_fingerprint(report_date, settings_path)
+    started = _started()
+    arguments = _run_arguments(
+        region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers
+    )
+    if started is not None and started.arguments != arguments:
+        started = None  # a block for another run: its work is not this run's
+    if started is not None:
+        plan = started.plan
+    else:
+        # The CLI started the fork server before Prefect (then this is free); a deployment's
+        # run starts it here, once it knows there is work for the workers.
+        plan = plan_region(
+            region_dir,
+            out_dir,
+            report_date,
+            settings_path,
+            cache_dir,
+            when_work=None if dask_address else lambda: start_workers_early(workers),
+        )
     sheets: dict[Path, SchoolSheet] = {}
-    keys: dict[Path, tuple[str, str]] = {}  # the key and files' signature of each to review
-    # Listed once per run: walking a school's folder cost more than hashing its unchanged
-    # files (the file hashes are kept by the files' stamps, see `sha256_of`).
-    files = {folder: stages.school_files(folder) for folder in folders}
-    for folder in folders:
-        key, signature = school_key(folder, out_dir / folder.name, fingerprint, files[folder])
-        earlier = _finished_sheet(out_dir / folder.name, key)
-        if earlier is None:
-            if not keys and not dask_address:
-                # The CLI started it before Prefect (then this is free); a deployment's run
-                # starts it here, once it knows there is work for the workers.
-                start_workers_early(workers)
-            keys[folder] = key, signature
-            continue
+    for folder, earlier in plan.finished.items():
         sheets[folder] = earlier
-        _report("file", len(files[folder]))
+        _report("file", len(plan.files[folder]))
         _report("school")
     if sheets:
         logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
-    if keys:
-        model = model_version()
-        cache = FileCache(storage)
-        unread = {folder: _unread(folder, files[folder], cache) for folder in keys}
-        to_read = unread if _sharing_reading(len(keys), workers, dask_address) else None
-        # As many workers as there are jobs: the schools, and their files when read apart.
-        jobs = len(keys) + (sum(map(len, to_read.values())) if to_read else 0)
+    if plan.keys:
+        rest = (out_dir, report_date, settings_path, plan.storage, plan.model)
         with (
             _api_for_workers() if dask_address else nullcontext(),
-            _working(workers, dask_address, jobs),
+            nullcontext(started.order)
+            if started is not None
+            else _working(plan, rest, workers, dask_address) as order,
             task_runner(workers, dask_address) as runner,
         ):
 
@@ -453,13 +605,11 @@ def review_region(
                         "out_dir": out_dir,
                         "report_date": report_date,
                         "settings_path": settings_path,
-                        "result_storage": storage,
-                        "model_version": model,
+                        "result_storage": plan.storage,
+                        "model_version": plan.model,
                     },
                 )
 
-            order = sorted(keys, key=lambda f: _expected_work(f, cache, files[f], unread[f]))
-            _hand_out(order, (out_dir, report_date, settings_path, storage, model), to_read)
             pending = {submit(folder): folder for folder in order}
             resubmitted: set[Path] = set()
             while pending:
@@ -476,14 +626,16 @@ def review_region(
                         pending[submit(folder)] = folder
                         continue
                     sheets[folder] = _collect(
-                        sheet, reason, folder, keys[folder], out_dir, report_date
+                        sheet, reason, folder, plan.keys[folder], out_dir, report_date
                     )
-                    _report("file", len(files[folder]))
+                    _report("file", len(plan.files[folder]))
                     _report("school")
-                    logger.info("schools done: %d/%d (%s)", len(sheets), len(folders), folder.name)
+                    logger.info(
+                        "schools done: %d/%d (%s)", len(sheets), len(plan.folders), folder.name
+                    )
         # The workers are done: what they learnt goes into one file the next run's load.
-        merge_vocabulary(storage)
-    summary = summarize([sheets[f] for f in folders], report_date.isoformat())
+        merge_vocabulary(plan.storage)
+    summary = summarize([sheets[f] for f in plan.folders], report_date.isoformat())
     (out_dir / "summary.json").write_text(
         json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"
     )

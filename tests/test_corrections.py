@@ -170,7 +170,8 @@ def test_review_command_records_the_run(sample_review: Path, tmp_path: Path, mon
         )
         return RegionSummary.model_validate_json((out_dir / "summary.json").read_text("utf-8"))
 
-    monkeypatch.setattr(review, "review_region", fake_flow)
+    # What the CLI runs (a head start and the flow); none of it here.
+    monkeypatch.setattr(review, "run_review", fake_flow)
     monkeypatch.delenv("EVIDENCE_REVIEW_DB", raising=False)
     code = cli.main(
         ["review", str(SAMPLE), "--out", str(out), "--report-date", "2022-06-01", "--no-progress"]

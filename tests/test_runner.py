@@ -57,6 +57,69 @@ def test_a_school_alone_is_read_by_every_worker_with_the_same_result(
     assert sum(p.name.startswith("extract-") for p in kept) == files
 
 
+def _counting_pools(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Count the work pools a review starts: one entry per pool, True when it was started
+    inside a flow run (by `review_region`), False before one (by `head_start`)."""
+    from prefect.context import FlowRunContext
+
+    import pipelines.review as review
+
+    started: list[bool] = []
+    real = review.work_pool
+
+    def counted(*args, **kwargs):
+        started.append(FlowRunContext.get() is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review, "work_pool", counted)
+    return started
+
+
+def test_the_flow_takes_over_the_work_its_head_start_handed_out(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run_review` (what the CLI runs) hands the schools to the workers before the flow run
+    starts, and the flow reviews none of them again: one pool, started outside the flow
+    run, and the single process's sheets."""
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    for name in ("school_01_sosnovskaya", "school_05_nikolskaya"):
+        shutil.copytree(SAMPLE / name, region / name)
+    single = review.review_region(region, tmp_path / "one", REPORT, workers=1)
+    pools = _counting_pools(monkeypatch)
+    pooled = review.run_review(region, tmp_path / "two", REPORT, workers=2)
+    assert pools == [False]
+    assert pooled.model_dump() == single.model_dump() and not pooled.failed
+    for name in sorted(p.name for p in region.iterdir()):
+        assert _sheet(tmp_path / "two" / name / "sheet.json") == _sheet(
+            tmp_path / "one" / name / "sheet.json"
+        ), name
+        assert (tmp_path / "two" / name / review.DONE_MARK).is_file()
+    # Nothing left to do: no pool at all, and the finished schools are taken over.
+    again = review.run_review(region, tmp_path / "two", REPORT, workers=2)
+    assert pools == [False] and again.model_dump() == pooled.model_dump()
+
+
+def test_a_head_start_for_other_arguments_is_left_alone(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flow called in a head start's block with other arguments (another output folder)
+    does its own work, whole, and does not take the block's."""
+    import pipelines.review as review
+
+    region = tmp_path / "region"
+    shutil.copytree(SAMPLE / "school_05_nikolskaya", region / "school_05_nikolskaya")
+    pools = _counting_pools(monkeypatch)
+    with review.head_start(region, tmp_path / "a", REPORT, workers=2):
+        summary = review.review_region(region, tmp_path / "b", REPORT, workers=2)
+    assert pools == [False, True]
+    assert summary.schools == 1 and not summary.failed
+    assert (tmp_path / "b" / "school_05_nikolskaya" / review.DONE_MARK).is_file()
+    # The block's own run never came: its work is not marked finished.
+    assert not (tmp_path / "a" / "school_05_nikolskaya" / review.DONE_MARK).exists()
+
+
 def test_reading_is_shared_only_when_workers_would_be_idle(tmp_path: Path) -> None:
     """Fewer schools than workers: each school's files are read by a job each, pictures and
     larger files first, and its review is handed over only once every read has ended, a
