@@ -563,13 +563,15 @@ def pair_features(
             # мер") is fully covered by any order citing the АРП; how much rare vocabulary is
             # shared tells the two apart.
             f["dated_entry"] = entry[ii]
-            f["shared_weight"] = math.log1p(sum(idf[w] for w in bag & doc_words[di]))
+            shared = bag & doc_words[di]
+            f["shared_weight"] = math.log1p(sum(idf[w] for w in shared))
             typical, f["wording_known"] = profiles[ii]
-            found = sorted(w for w in doc_words[di] if w in typical)
+            # One intersection in C rather than a test per document word in Python: this
+            # runs for every item and document pair of the school.
+            found = sorted(doc_words[di] & typical.keys())
             f["typical_wording"] = sum(typical[w] for w in found)
             out.typical.append(sorted(found, key=lambda w: (-typical[w], w))[:5])
             rows.append([f[name] for name in FEATURES])
-            shared = bag & doc_words[di]
             out.words.append(sorted(shared, key=lambda w: (-idf[w], w))[:8])
             out.dates.append(shown)
             out.doc_index.append(di)
