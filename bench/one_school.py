@@ -18,18 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale import _CHILD, _change, _env, _is_arp, _scan, make_region
+from bench.scale import _change, _is_arp, _scan, make_region, review_in_new_process
 
-ROOT = Path(__file__).resolve().parents[1]
-# The same child as bench/scale.py's, the sharing turned off when asked, after the imports.
-_LOOP = "# One review per line read"
+# Put into bench/scale.py's child: the sharing turned off when asked, after the imports.
 _UNSHARED = (
     "if os.environ.get('BENCH_UNSHARED_READING'):\n"
     "    import pipelines.review as _review\n"
@@ -38,19 +35,8 @@ _UNSHARED = (
 
 
 def _review(region: Path, out: Path, home: Path, shared: bool) -> dict:
-    env = {**_env(home), **({} if shared else {"BENCH_UNSHARED_READING": "1"})}
-    child = _CHILD.replace(_LOOP, _UNSHARED + _LOOP, 1)
-    run = subprocess.run(
-        [sys.executable, "-c", child, str(region), str(out)],
-        cwd=ROOT,
-        input="run\n",
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if run.returncode != 0 or not run.stdout.strip():
-        sys.exit(f"review failed:\n{run.stderr[-3000:]}")
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    env = {} if shared else {"BENCH_UNSHARED_READING": "1"}
+    return review_in_new_process(region, out, home, _UNSHARED, env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,18 +32,15 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale import _CHILD, _env, change_files, make_region
+from bench.scale import change_files, make_region, review_in_new_process
 from expert_sheet.records import SchoolSheet
 
-ROOT = Path(__file__).resolve().parents[1]
-_LOOP = "# One review per line read"
 VARIANTS = ("full", "orchestration", "work")
 
 # Injected into bench/scale.py's child after its imports (see `_review`).
@@ -74,18 +71,7 @@ def previous_sheet(folder: Path, out_dir: Path, *_: object, **__: object) -> Sch
 def _review(region: Path, out: Path, home: Path, variant: str = "full") -> dict:
     """One review in a fresh process, as `bench/scale.py` times it."""
     inject = {"full": "", "orchestration": _ORCHESTRATION, "work": _WORK}[variant]
-    child = _CHILD.replace(_LOOP, inject + _LOOP, 1)
-    run = subprocess.run(
-        [sys.executable, "-c", child, str(region), str(out)],
-        cwd=ROOT,
-        input="run\n",
-        capture_output=True,
-        text=True,
-        env=_env(home),
-    )
-    if run.returncode != 0 or not run.stdout.strip():
-        sys.exit(f"{variant} review failed:\n{run.stderr[-3000:]}")
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = review_in_new_process(region, out, home, inject, what=f"{variant} review")
     if result["failed"]:
         sys.exit(f"{variant} review: {result['failed']} school(s) failed")
     return result

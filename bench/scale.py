@@ -213,6 +213,36 @@ def _timed_review(region: Path, out: Path) -> dict:
         reviewer.close()
 
 
+# Where code is put into `_CHILD` to review a variant (`review_in_new_process`).
+_LOOP = "# One review per line read"
+
+
+def review_in_new_process(
+    region: Path,
+    out: Path,
+    home: Path,
+    inject: str = "",
+    env: dict[str, str] | None = None,
+    what: str = "review",
+) -> dict:
+    """One review by `_CHILD` in a fresh process, as the CLI runs it, and its figures. For
+    other benchmarks' variants: `inject` is code the child runs after its imports (it may
+    replace what the review calls), `env` more environment, `what` names the review in
+    the error that ends the benchmark when it fails."""
+    child = _CHILD.replace(_LOOP, inject + _LOOP, 1)
+    run = subprocess.run(
+        [sys.executable, "-c", child, str(region), str(out)],
+        cwd=ROOT,
+        input="run\n",
+        capture_output=True,
+        text=True,
+        env={**_env(home), **(env or {})},
+    )
+    if run.returncode != 0 or not run.stdout.strip():
+        sys.exit(f"{what} failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def _is_arp(path: Path) -> bool:
     return any(w in path.name.lower() for w in _ARP_WORDS)
 
