@@ -53,5 +53,8 @@ class SchoolSheet(BaseModel):
     off_plan: list[str] = Field(default_factory=list)
     errors: list[ExtractionError] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Files left unread, in full or in part, by a tool missing on the machine ("file: what
+    # was missing"): the school is reviewed again by the next run (see `Document`).
+    setup_problems: list[str] = Field(default_factory=list)
     failed: bool = False
     doc_type_model: str = "rules"  # which model typed the documents: the sheet's provenance

@@ -29,6 +29,8 @@ class RegionSummary(BaseModel):
     k1_distribution: dict[str, Stat] = Field(default_factory=dict)
     rows: list[SchoolRow] = Field(default_factory=list)
     failed: list[str] = Field(default_factory=list)
+    # Schools with files a tool missing on the machine left unread: reviewed, yet not in full.
+    incomplete: list[str] = Field(default_factory=list)
 
 
 def _stat(count: int, whole: int) -> Stat:
@@ -59,6 +61,8 @@ def summarize(sheets: list[SchoolSheet], report_date: str) -> RegionSummary:
         )
         if s.failed:
             summary.failed.append(s.folder)
+        elif s.setup_problems:
+            summary.incomplete.append(s.folder)
     return summary
 
 
@@ -71,4 +75,9 @@ def _comment(sheet: SchoolSheet) -> str:
         parts.append(f"вне плана: {len(sheet.off_plan)} док.")
     if sheet.errors:
         parts.append(f"не читаются: {len(sheet.errors)} файл(ов)")
+    if sheet.setup_problems:
+        parts.append(
+            f"не прочитано без программ на машине (tesseract, LibreOffice): "
+            f"{len(sheet.setup_problems)} файл(ов), будут прочитаны при следующем запуске"
+        )
     return "; ".join(p for p in parts if p)

@@ -104,7 +104,10 @@ def extract(
     except Exception as exc:  # any parser failure is the file's fault, not the batch's
         doc.blocks.clear()
         doc.tables.clear()
-        return _fail(doc, *_explain(exc, fmt))
+        stage, reason = _explain(exc, fmt)
+        if _is_setup_problem(exc):
+            doc.setup_problems.append(reason)
+        return _fail(doc, stage, reason)
     if not any(b.text for b in doc.blocks) and not any(c.text for t in doc.tables for c in t.cells):
         doc.blocks.clear()
         doc.tables.clear()
@@ -165,6 +168,14 @@ def _explain(exc: Exception, fmt: str) -> tuple[str, str]:
     if isinstance(exc, MemoryError):
         return "limits", f"the {fmt.upper()} file is too large to read in memory"
     return "extract", f"the {fmt.upper()} file is damaged or unreadable ({_why(exc)})"
+
+
+def _is_setup_problem(exc: Exception) -> bool:
+    """A tool missing on this machine, rather than a file it could not read."""
+    from extractors.ocr import OcrUnavailable
+    from extractors.office import ConverterUnavailable
+
+    return isinstance(exc, OcrUnavailable | ConverterUnavailable)
 
 
 def _why(exc: Exception) -> str:

@@ -90,6 +90,10 @@ class Document(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     errors: list[ExtractionError] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # What this machine lacked to read the file in full (tesseract, its Russian model,
+    # LibreOffice): the file is not to blame, so its reading is not kept and the next run,
+    # once the tool is installed, reads it again.
+    setup_problems: list[str] = Field(default_factory=list)
 
     @property
     def name(self) -> str:

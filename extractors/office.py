@@ -32,6 +32,10 @@ class ConversionFailed(Exception):
     """LibreOffice is missing, timed out, or could not read the file."""
 
 
+class ConverterUnavailable(ConversionFailed):
+    """LibreOffice is not installed: this machine's fault, not the file's."""
+
+
 class _Unreadable(ConversionFailed):
     """LibreOffice ran and produced nothing: a damaged file, or a failed start."""
 
@@ -70,7 +74,7 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[int, str]
             start_new_session=True,  # its own process group: a timeout kills every child
         )
     except FileNotFoundError as exc:
-        raise ConversionFailed(
+        raise ConverterUnavailable(
             "LibreOffice (soffice) is not installed (run scripts/install-system-deps.sh)"
         ) from exc
     try:

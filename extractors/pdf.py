@@ -162,6 +162,7 @@ class _OcrBudget:
         why = "OCR is off" if not self.settings.ocr_enabled else "over the OCR page limit"
         if self.unavailable:
             why = f"OCR is unavailable: {self.unavailable}"
+            self.doc.setup_problems.append(self.unavailable)
         self.doc.warnings.append(
             f"{len(self.skipped)} page(s) without a text layer not read ({why}): "
             f"{_ranges(self.skipped)}"

@@ -123,13 +123,20 @@ def cmd_review(args: argparse.Namespace) -> int:
             print(f"run {run_id} recorded in the review database")
         for row in summary.rows:
             print(f"  {row.folder}: K1={row.k1} total={row.total}  {row.comment}")
+    if summary.incomplete:
+        print(
+            f"partial: {len(summary.incomplete)} school(s) have files left unread because "
+            f"a tool is missing on this machine (tesseract, LibreOffice; see the sheets' "
+            f"setup_problems): {', '.join(summary.incomplete)}. Install them "
+            f"(scripts/install-system-deps.sh) and run again: those files are read then.",
+            file=sys.stderr,
+        )
     if summary.failed:
         print(
             f"partial: {len(summary.failed)} school(s) failed: {', '.join(summary.failed)}",
             file=sys.stderr,
         )
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return EXIT_PARTIAL if summary.failed or summary.incomplete else EXIT_OK
 
 
 def _record_run(args: argparse.Namespace, region: Path) -> str | None:

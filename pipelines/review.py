@@ -676,10 +676,20 @@ def _collect(
     out_dir: Path,
     report_date: date,
 ) -> SchoolSheet:
-    """The school's sheet, marked finished (`key`: its review key and files' signature);
-    or, when its review failed, a failed row."""
+    """The school's sheet, marked finished (`key`: its review key and files' signature)
+    unless a tool missing on this machine left some of its files unread, so that the next
+    run, with the tool installed, reviews it again; or, when its review failed, a failed
+    row."""
     if sheet is not None:
-        _mark_done(out_dir / folder.name, *key)
+        if sheet.setup_problems:
+            get_run_logger().warning(
+                "school %s: not all files read, the next run reads them again: %s",
+                folder.name,
+                "; ".join(sheet.setup_problems[:3]),
+            )
+            (out_dir / folder.name / DONE_MARK).unlink(missing_ok=True)
+        else:
+            _mark_done(out_dir / folder.name, *key)
         return sheet
     # One school's failure must not cost the region its review.
     get_run_logger().error("school %s failed: %s", folder.name, reason)

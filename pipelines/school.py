@@ -290,4 +290,5 @@ def review_school(
         off_plan=[r.file for r in records if r.off_plan],
         errors=[e for d in docs for e in d.errors],
         warnings=warnings,
+        setup_problems=[f"{d.path}: {p}" for d in docs for p in d.setup_problems],
     )

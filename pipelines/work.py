@@ -240,14 +240,18 @@ def school_documents(
         for (doc, fid), pred in zip(untyped, predicted, strict=True):
             if pred is not None:
                 types[doc.path] = pred
-                cache.put(_type_key(fid, model), pred)
+                if not doc.setup_problems:  # typed from part of its text: not for keeps
+                    cache.put(_type_key(fid, model), pred)
     return docs, types
 
 
 def _read_and_keep(cache: FileCache, path: Path, folder: Path, fid: str) -> Document:
-    """Read a file of the school `folder` (`fid`: its `file_id`) and keep its extraction."""
+    """Read a file of the school `folder` (`fid`: its `file_id`) and keep its extraction,
+    unless a tool missing on this machine left it unread in part: kept, it would stay so
+    after the tool is installed, since the file did not change."""
     doc = extract(path, root=folder)
-    cache.put(_extraction_key(fid), doc)
+    if not doc.setup_problems:
+        cache.put(_extraction_key(fid), doc)
     return doc
 
 

@@ -173,13 +173,40 @@ def _soffice_pids() -> set[int]:
 def test_missing_tools_are_reported_not_raised(tmp_path: Path) -> None:
     pdf = make_pdf(tmp_path / "p.pdf", ["Протокол"] * 5)
     scan = rasterise(pdf, tmp_path / "scan.pdf", dpi=100)
-    doc = extract(scan, settings=ExtractSettings(tesseract="/nonexistent/tesseract"))
+    no_tesseract = ExtractSettings(tesseract="/nonexistent/tesseract")
+    doc = extract(scan, settings=no_tesseract)
     stage, reason = _error(doc)
     assert stage == "extract" and "install-system-deps" in reason
+    # The machine's fault, not the file's: marked so that the file is read again later.
+    assert doc.setup_problems and "tesseract is not installed" in doc.setup_problems[0]
+    photo = extract(rasterise(pdf, tmp_path / "photo.png", dpi=100), settings=no_tesseract)
+    assert _error(photo)[0] == "ocr" and photo.setup_problems == [photo.errors[0].reason]
     rtf = tmp_path / "a.rtf"
     rtf.write_text(r"{\rtf1\ansi Protokol}", encoding="ascii")
-    stage, reason = _error(extract(rtf, settings=ExtractSettings(soffice="/nonexistent/soffice")))
+    doc = extract(rtf, settings=ExtractSettings(soffice="/nonexistent/soffice"))
+    stage, reason = _error(doc)
     assert stage == "convert" and "install-system-deps" in reason
+    assert doc.setup_problems == [reason]
+
+
+def test_a_scanned_page_left_unread_without_tesseract_is_a_setup_problem(
+    tmp_path: Path,
+) -> None:
+    """A PDF with a text page and a scanned one: read in part, and said to be so."""
+    import pypdfium2 as pdfium
+
+    text = make_pdf(tmp_path / "text.pdf", ["Протокол педагогического совета № 3"] * 3)
+    scan = rasterise(text, tmp_path / "scan.pdf", dpi=100)
+    both = pdfium.PdfDocument(str(text))
+    both.import_pages(pdfium.PdfDocument(str(scan)))
+    both.save(tmp_path / "both.pdf")
+    doc = extract(tmp_path / "both.pdf", settings=ExtractSettings(tesseract="/nonexistent/x"))
+    assert doc.ok and "Протокол" in doc.text()
+    assert len(doc.setup_problems) == 1 and "tesseract" in doc.setup_problems[0]
+    # A file that cannot be read whatever the machine has is not a setup problem.
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes((tmp_path / "text.pdf").read_bytes()[:300])
+    assert not extract(damaged).ok and extract(damaged).setup_problems == []
 
 
 def test_image_without_text_is_not_evidence(tmp_path: Path) -> None:

@@ -105,6 +105,64 @@ def test_touched_school_reuses_its_unchanged_files_types_and_scores_as_fresh(
     assert written == json.loads(fresh.model_dump_json())
 
 
+def test_a_file_left_unread_for_a_missing_tool_is_read_by_the_next_run(
+    prefect_harness, tmp_path: Path, monkeypatch, capsys, extract_calls: list[str]
+) -> None:
+    """tesseract missing on the first run: the scan's school is reviewed with what could be
+    read and says so, the run is partial, and neither the reading nor the school is kept as
+    finished; once tesseract is there, the next run reads that scan, and only it."""
+    import pipelines.review as review
+    import pipelines.work as work
+    from extractors.extract import extract
+    from extractors.settings import ExtractSettings
+    from pipelines import cli
+    from tests.builders import make_pdf, rasterise
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    school = region / "school_01_sosnovskaya"
+    text = make_pdf(tmp_path / "text.pdf", ["Протокол заседания педагогического совета"] * 4)
+    rasterise(text, school / "Протокол скан.pdf", dpi=200)
+    out = tmp_path / "out"
+    counting = work.extract  # the `extract_calls` patch
+
+    def without_tesseract(path, root=None):
+        extract_calls.append(Path(path).name)
+        missing = ExtractSettings(tesseract=str(tmp_path / "no-tesseract"))
+        return extract(path, root=root, settings=missing)
+
+    def summary() -> dict:
+        return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+    def setup_problems() -> list[str]:
+        sheet = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
+        return sheet["setup_problems"]
+
+    monkeypatch.setattr(work, "extract", without_tesseract)
+    # --workers 1: the patches live in this process, not in worker processes.
+    args = ["review", str(region), "--out", str(out), "--report-date", "2022-06-01", "--json"]
+    assert cli.main([*args, "--workers", "1"]) == cli.EXIT_PARTIAL
+    assert "files left unread because a tool is missing" in capsys.readouterr().err
+    assert [p.split(":")[0] for p in setup_problems()] == ["Протокол скан.pdf"]
+    assert summary()["incomplete"] == [school.name] and summary()["failed"] == []
+    row = next(r for r in summary()["rows"] if r["folder"] == school.name)
+    assert "следующем запуске" in row["comment"]
+    assert not (out / school.name / review.DONE_MARK).exists()
+    assert (out / "school_04_polyanskaya" / review.DONE_MARK).exists()
+
+    monkeypatch.setattr(work, "extract", counting)
+    extract_calls.clear()
+    assert cli.main([*args, "--workers", "1"]) == cli.EXIT_OK
+    assert extract_calls == ["Протокол скан.pdf"]
+    assert setup_problems() == [] and summary()["incomplete"] == []
+    sheet = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
+    scan = next(d for d in sheet["documents"] if d["file"] == "Протокол скан.pdf")
+    assert scan["readable"] and scan["doc_type"] == "protocol"
+    assert (out / school.name / review.DONE_MARK).exists()
+    extract_calls.clear()
+    assert cli.main([*args, "--workers", "1"]) == cli.EXIT_OK
+    assert extract_calls == []
+
+
 def _busy_error() -> httpx.HTTPStatusError:
     request = httpx.Request("POST", "http://127.0.0.1:4200/api/task_runs/")
     response = httpx.Response(503, request=request)
