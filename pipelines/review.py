@@ -37,6 +37,7 @@ from pipelines.work import (
     is_extracted,
     merge_vocabulary,
     model_version,
+    prune_cache,
     read_file,
     review_school,
 )
@@ -635,6 +636,9 @@ def review_region(
                     )
         # The workers are done: what they learnt goes into one file the next run's load.
         merge_vocabulary(plan.storage)
+        pruned = prune_cache(plan.storage, plan.model)
+        if pruned:
+            logger.info("%d cache entries of other code or models deleted", pruned)
     summary = summarize([sheets[f] for f in plan.folders], report_date.isoformat())
     (out_dir / "summary.json").write_text(
         json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"

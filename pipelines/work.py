@@ -199,9 +199,54 @@ def is_extracted(cache: FileCache, path: Path, root: Path) -> bool:
     return _extraction_key(file_id(path, root)) in cache
 
 
-def _type_key(fid: str, model: str) -> str:
+def _type_prefix(model: str) -> str:
     model = hashlib.sha256(model.encode()).hexdigest()[:16]
-    return f"doctype-{code_version('extractors')}-{code_version('classifiers')}-{model}-{fid}"
+    return f"doctype-{code_version('extractors')}-{code_version('classifiers')}-{model}-"
+
+
+def _type_key(fid: str, model: str) -> str:
+    return _type_prefix(model) + fid
+
+
+def _lemmas_prefix() -> str:
+    return f"lemmas-{hashlib.sha256(lemmatizer_version().encode()).hexdigest()[:16]}-"
+
+
+# Entries of a write that never finished (its process killed) are left under this pattern
+# (see `FileCache.put`); an hour keeps a write still under way elsewhere out of reach.
+_TMP_AGE_S = 3600
+
+
+def prune_cache(storage: Path, model: str) -> int:
+    """Delete what no run of this code and promoted model (`model`, see `model_version`) can
+    ask for again: extractions and types kept by other versions of the code or another
+    model, lemmas of another lemmatiser, and temporary files of writes a killed process
+    left behind. Without it the cache folder grew by a full copy with every update of the
+    code or the model. Entries of files changed or deleted since are not found this way
+    (telling them would mean hashing every file of the region); the words (`merge_vocabulary`)
+    are few. Returns how many entries were deleted."""
+    current = {
+        "extract-": f"extract-{code_version('extractors')}-",
+        "doctype-": _type_prefix(model),
+        "lemmas-": _lemmas_prefix(),
+    }
+    old_tmp = time.time() - _TMP_AGE_S
+    deleted = 0
+    with os.scandir(storage) as entries:
+        for entry in entries:
+            name = entry.name
+            kind = next((k for k in current if name.startswith(k)), None)
+            try:
+                if kind is not None and not name.startswith(current[kind]):
+                    os.unlink(entry.path)
+                elif name.endswith(".tmp") and entry.stat().st_mtime < old_tmp:
+                    os.unlink(entry.path)
+                else:
+                    continue
+            except OSError:  # gone already, or a read-only cache: pruning only saves space
+                continue
+            deleted += 1
+    return deleted
 
 
 @cache
@@ -336,8 +381,7 @@ def review_school(
 def _lemmas_key(folder: Path) -> str:
     """Where the lemmas of a school's texts are kept between runs (see `lemma_memo`): by the
     school's folder, since a touched school asks again for the texts of its unchanged files."""
-    where = f"{lemmatizer_version()}\0{folder.resolve()}"
-    return f"lemmas-{hashlib.sha256(where.encode()).hexdigest()}"
+    return _lemmas_prefix() + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()
 
 
 @cache

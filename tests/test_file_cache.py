@@ -163,6 +163,52 @@ def test_a_file_left_unread_for_a_missing_tool_is_read_by_the_next_run(
     assert extract_calls == []
 
 
+def test_prune_deletes_only_what_no_run_of_this_code_and_model_can_ask_for(
+    tmp_path: Path, extract_calls: list[str]
+) -> None:
+    import os
+
+    import pipelines.work as work
+
+    folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
+    storage = tmp_path / "cache"
+    cache = work.FileCache(storage)
+    work.school_documents(folder, cache, "model-a")
+    cache.put(work._lemmas_key(folder), {"текст": ["лемма"]})
+    current = set(os.listdir(storage))
+    stale = {
+        "extract-0123456789abcdef-" + "f" * 64,  # older extractors
+        work._type_key("f" * 64, "model-old"),  # a model no longer promoted
+        "lemmas-0123456789abcdef-" + "e" * 64,  # another lemmatiser
+        ".extract-x.123.tmp",  # a write killed half-way
+    }
+    for name in stale:
+        (storage / name).write_bytes(b"x")
+    old = (storage / ".extract-x.123.tmp").stat().st_mtime - 2 * work._TMP_AGE_S
+    os.utime(storage / ".extract-x.123.tmp", (old, old))
+    (storage / ".doctype-y.456.tmp").write_bytes(b"x")  # a write under way: too young
+    assert work.prune_cache(storage, "model-a") == len(stale)
+    assert set(os.listdir(storage)) == current | {".doctype-y.456.tmp"}
+    # What is left is what the next run asks for: nothing is read or typed again.
+    extract_calls.clear()
+    work.school_documents(folder, cache, "model-a")
+    assert extract_calls == []
+    assert work.prune_cache(storage, "model-a") == 0
+
+
+def test_a_review_prunes_its_cache_folder(prefect_harness, tmp_path: Path) -> None:
+    import pipelines.review as review
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    out = tmp_path / "out"
+    stale = out / ".cache" / ("extract-0123456789abcdef-" + "f" * 64)
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"x")
+    review.review_region(region, out, REPORT, workers=1)
+    assert not stale.exists()
+    assert any(p.name.startswith("extract-") for p in stale.parent.iterdir())
+
+
 def _busy_error() -> httpx.HTTPStatusError:
     request = httpx.Request("POST", "http://127.0.0.1:4200/api/task_runs/")
     response = httpx.Response(503, request=request)
