@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from classifiers.registry import Decision
 
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 2, 3, 4
 
 
 def _print_json(obj: Any) -> None:
@@ -81,6 +81,18 @@ def cmd_review(args: argparse.Namespace) -> int:
         from pipelines.pool import start_workers_early
 
         start_workers_early(args.workers)
+    from pipelines.output_lock import OutputBusy, output_lock
+
+    try:
+        # Held from the unpacking of ZIPs into OUT/_input to the run's record.
+        with output_lock(Path(args.out)):
+            return _review_held(args)
+    except OutputBusy as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _review_held(args: argparse.Namespace) -> int:
     from extractors.archive import prepare_input
     from pipelines.review import RegionError, run_review, school_folders
 

@@ -30,6 +30,7 @@ from extractors.detect import is_image
 from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
 from pipelines import school as stages
+from pipelines.output_lock import output_lock
 from pipelines.pool import start_workers_early, work_pool, workers_wanted
 from pipelines.work import (
     FileCache,
@@ -540,7 +541,7 @@ def run_review(
     """The region's review as the CLI runs it: `review_region` with a `head_start`, and
     Prefect's heartbeats only where a server watches them (`heartbeats_where_watched`)."""
     arguments = (region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers)
-    with heartbeats_where_watched(), head_start(*arguments):
+    with heartbeats_where_watched(), output_lock(out_dir), head_start(*arguments):
         return review_region(*arguments)
 
 
@@ -560,7 +561,24 @@ def review_region(
     Schools run in parallel on `task_runner(workers, dask_address)`: every core by default,
     or the workers of a running Dask scheduler at `dask_address` (tcp://HOST:PORT), which
     must reach the same Prefect API and see the same paths. Called in a `head_start` block
-    with the same arguments, it takes over the work already handed to the workers."""
+    with the same arguments, it takes over the work already handed to the workers. Another
+    review writing to the same `out_dir` makes it raise `OutputBusy` (`output_lock`)."""
+    with output_lock(out_dir):
+        return _review_region(
+            region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers
+        )
+
+
+def _review_region(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None,
+    cache_dir: Path | None,
+    dask_address: str | None,
+    workers: int | None,
+) -> RegionSummary:
+    """`review_region`'s work, while the output folder is held."""
     logger = get_run_logger()
     started = _started()
     arguments = _run_arguments(

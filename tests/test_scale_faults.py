@@ -223,6 +223,48 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         assert f"'school-{name}'" not in rerun.stderr
 
 
+def test_a_second_review_of_the_same_output_is_refused_while_the_first_holds_it(
+    prefect_harness, tmp_path: Path, capsys
+) -> None:
+    """A scheduled run and an operator's own run on one output: the second is refused with
+    who holds it, writes nothing, and the output is free again once the holder is gone."""
+    import pipelines.review as review
+    from pipelines import cli
+    from pipelines.output_lock import LOCK_FILE, OutputBusy, output_lock
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from pipelines.output_lock import output_lock\n"
+            "with output_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True); sys.stdin.read()",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        args = ["review", str(region), "--out", str(out), "--report-date", "2022-06-01"]
+        assert cli.main([*args, "--workers", "1"]) == cli.EXIT_BUSY == 4
+        err = capsys.readouterr().err
+        assert "another review is writing to" in err and f"pid {holder.pid}" in err
+        with pytest.raises(OutputBusy):
+            review.review_region(region, out, REPORT, workers=1)
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    with output_lock(out):
+        pass
+
+
 def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
     """The CLI has its temporary Prefect server write task runs and events in batches
     (`pipelines.prefect_env`): when the run ends, each school's task run must still be in
