@@ -94,7 +94,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _review_held(args: argparse.Namespace) -> int:
     from extractors.archive import prepare_input
-    from pipelines.review import RegionError, run_review, school_folders
+    from pipelines.review import ApiUnreachable, RegionError, run_review, school_folders
 
     # A region given as a ZIP, or schools that uploaded ZIPs, become plain folders first.
     region, archive_errors = prepare_input(Path(args.dir), Path(args.out) / "_input")
@@ -116,16 +116,20 @@ def _review_held(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
     show_bar = not args.json and not args.no_progress and sys.stderr.isatty()
-    with _progress_bar(region, enabled=show_bar):
-        summary = run_review(
-            region,
-            Path(args.out),
-            args.report_date,
-            args.settings,
-            args.cache_dir,
-            dask_address=args.dask_address,
-            workers=args.workers,
-        )
+    try:
+        with _progress_bar(region, enabled=show_bar):
+            summary = run_review(
+                region,
+                Path(args.out),
+                args.report_date,
+                args.settings,
+                args.cache_dir,
+                dask_address=args.dask_address,
+                workers=args.workers,
+            )
+    except ApiUnreachable as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     run_id = _record_run(args, region)
     if args.json:
         _print_json(summary.model_dump(mode="json") | {"run_id": run_id})
@@ -380,6 +384,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"{stage.name}: report date {stage.report_date}, cron {'; '.join(crons(stage))}")
     if args.dry_run:
         return EXIT_OK
+    from pipelines.review import ApiUnreachable, check_configured_api
+
+    try:
+        check_configured_api()
+    except ApiUnreachable as exc:
+        print(f"evidence-review: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     serve(
         *deployments(calendar, Path(args.region).resolve(), Path(args.out).resolve(), args.settings)
     )

@@ -48,6 +48,31 @@ class RegionError(Exception):
     """The region folder itself is unusable; the message is for the operator."""
 
 
+class ApiUnreachable(RuntimeError):
+    """The Prefect server the run is pointed at (`PREFECT_API_URL`) does not answer."""
+
+
+def check_configured_api() -> None:
+    """Raise `ApiUnreachable` when a Prefect server is configured and does not answer; with
+    none configured Prefect starts a temporary one, and there is nothing to check. Without
+    the check a run handed every school to the workers, which reviewed them all, before
+    Prefect failed to create the flow run with a traceback of a hundred lines; nothing was
+    marked finished, so the next run reviewed them all again."""
+    url = PREFECT_API_URL.value()
+    if not url:
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        error = client.api_healthcheck()
+    if error is not None:
+        raise ApiUnreachable(
+            f"the Prefect API at {url} (PREFECT_API_URL) does not answer "
+            f"({type(error).__name__}); start that server, or unset PREFECT_API_URL to "
+            f"have a temporary local one for the run"
+        )
+
+
 def school_folders(region_dir: Path) -> list[Path]:
     if not region_dir.is_dir():
         raise RegionError(f"no such folder: {region_dir}")
@@ -541,6 +566,7 @@ def run_review(
     """The region's review as the CLI runs it: `review_region` with a `head_start`, and
     Prefect's heartbeats only where a server watches them (`heartbeats_where_watched`)."""
     arguments = (region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers)
+    check_configured_api()  # before any school is handed out
     with heartbeats_where_watched(), output_lock(out_dir), head_start(*arguments):
         return review_region(*arguments)
 

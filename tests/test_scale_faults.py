@@ -265,6 +265,32 @@ def test_a_second_review_of_the_same_output_is_refused_while_the_first_holds_it(
         pass
 
 
+def test_an_unreachable_prefect_server_stops_the_run_before_any_school(
+    tmp_path: Path, capsys
+) -> None:
+    """PREFECT_API_URL naming a server that is down: one line saying so, exit 2, and no
+    school reviewed (the workers were handed every school before the flow run failed)."""
+    import socket
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from pipelines import cli
+    from pipelines.output_lock import LOCK_FILE
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    out = tmp_path / "out"
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    args = ["review", str(region), "--out", str(out), "--report-date", "2022-06-01"]
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        assert cli.main(args) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"the Prefect API at {url}" in err
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
+
+
 def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
     """The CLI has its temporary Prefect server write task runs and events in batches
     (`pipelines.prefect_env`): when the run ends, each school's task run must still be in
