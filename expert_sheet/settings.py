@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 DEFAULT_PATH = Path(__file__).with_name("rubric.toml")
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class K1Settings(BaseModel):
@@ -36,6 +38,26 @@ class RubricSettings(BaseModel):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
 
 
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message names the file and what is wrong."""
+
+
+def load_toml(path: Path, model: type[Model]) -> Model:
+    """`path` read into `model`; a missing file, bad TOML or a wrong value raises
+    `SettingsError` with one line for the operator, not a traceback."""
+    try:
+        with path.open("rb") as fh:
+            return model.model_validate(tomllib.load(fh))
+    except OSError as exc:
+        raise SettingsError(f"{path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except ValidationError as exc:
+        wrong = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in exc.errors()[:3]
+        )
+        raise SettingsError(f"{path}: {wrong}") from None
+
+
 def load_settings(path: Path | None = None) -> RubricSettings:
-    with (path or DEFAULT_PATH).open("rb") as fh:
-        return RubricSettings.model_validate(tomllib.load(fh))
+    return load_toml(path or DEFAULT_PATH, RubricSettings)

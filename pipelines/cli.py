@@ -70,9 +70,24 @@ def _progress_bar(region: Path, enabled: bool) -> Iterator[None]:
         review.set_progress(None)
 
 
+def _settings_ok(path: Path | None) -> bool:
+    """Whether the rubric settings load; if not, says why on one line. Checked before the
+    run starts: each school loads them, and a bad file failed every school in turn."""
+    from expert_sheet.settings import SettingsError, load_settings
+
+    try:
+        load_settings(path)
+    except SettingsError as exc:
+        print(f"evidence-review: settings: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from pipelines.prefect_env import use_defaults
 
+    if not _settings_ok(args.settings):
+        return EXIT_USAGE
     use_defaults()  # before Prefect is imported
     if not args.dask_address:
         # First of all: the workers' fork server imports the libraries and loads the models
@@ -377,9 +392,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     use_defaults()  # before Prefect is imported
     from prefect import serve
 
+    from expert_sheet.settings import SettingsError
     from pipelines.schedule import crons, deployments, load_calendar
 
-    calendar = load_calendar(args.calendar)
+    try:
+        calendar = load_calendar(args.calendar)
+    except SettingsError as exc:
+        print(f"evidence-review: calendar: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _settings_ok(args.settings):
+        return EXIT_USAGE
     for stage in calendar.stage:
         print(f"{stage.name}: report date {stage.report_date}, cron {'; '.join(crons(stage))}")
     if args.dry_run:

@@ -606,6 +606,9 @@ def _review_region(
 ) -> RegionSummary:
     """`review_region`'s work, while the output folder is held."""
     logger = get_run_logger()
+    # Every school loads the rubric: a bad file fails the run here, once and clearly (a
+    # deployment's run has no CLI in front of it to check), not each school in turn.
+    load_settings(settings_path)
     started = _started()
     arguments = _run_arguments(
         region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers

@@ -15,28 +15,30 @@ itself is a parameter of the deployment and changes with the calendar each year.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from expert_sheet.settings import load_toml
 
 
 class Stage(BaseModel):
-    name: str
+    name: str = Field(min_length=1)
     report_date: date
-    days_before: int = 14
-    hour: int = 6
-    every_days: int = 1
+    # A window longer than a year would list every day of a month twice in one cron.
+    days_before: int = Field(default=14, ge=0, le=365)
+    hour: int = Field(default=6, ge=0, le=23)
+    every_days: int = Field(default=1, ge=1)
 
 
 class Calendar(BaseModel):
-    stage: list[Stage]
+    stage: list[Stage] = Field(min_length=1)
 
 
 def load_calendar(path: Path) -> Calendar:
-    with path.open("rb") as fh:
-        return Calendar.model_validate(tomllib.load(fh))
+    """The calendar at `path`; `expert_sheet.settings.SettingsError` when it is unusable."""
+    return load_toml(path, Calendar)
 
 
 def run_dates(stage: Stage) -> list[date]:

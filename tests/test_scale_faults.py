@@ -68,6 +68,22 @@ def test_failing_school_is_marked_and_the_run_is_partial(
     assert reviewed == ["school_04_polyanskaya"]
 
 
+def test_a_deployments_run_with_an_unusable_rubric_fails_once_before_any_school(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """A scheduled run has no CLI in front of it: the flow itself refuses the rubric."""
+    import pipelines.review as review
+    from expert_sheet.settings import SettingsError
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text("[k4]\nmin_share = 'all'\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SettingsError, match="k4.min_share"):
+        review.review_region(region, out, REPORT, settings_path=rubric)
+    assert not (out / "school_04_polyanskaya").exists()
+
+
 def test_finished_schools_are_reused_until_an_input_changes(
     prefect_harness, tmp_path: Path, extract_calls: list[str]
 ) -> None:

@@ -30,3 +30,42 @@ def test_deployments_from_the_shipped_calendar(tmp_path: Path) -> None:
     assert first.parameters["report_date"] == "2023-06-01"
     assert first.parameters["out_dir"].endswith("stage-1")
     assert sorted(s.schedule.cron for s in first.schedules) == sorted(crons(calendar.stage[0]))
+
+
+def test_an_unusable_calendar_or_rubric_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    """Checked before anything starts, each with the file and what is wrong in it."""
+    from pipelines import cli
+
+    sample = str(Path(__file__).resolve().parents[1] / "data" / "sample")
+    cases = {
+        "missing.toml": (None, "No such file or directory"),
+        "bad-toml.toml": ("[[stage]\n", "not valid TOML"),
+        "bad-date.toml": ('[[stage]]\nname = "a"\nreport_date = "2023-13-01"\n', "report_date"),
+        "bad-hour.toml": (
+            '[[stage]]\nname = "a"\nreport_date = 2023-06-01\nhour = 25\n',
+            "stage.0.hour: Input should be less than or equal to 23",
+        ),
+        "no-stage.toml": ("stage = []\n", "stage: List should have at least 1 item"),
+    }
+    for name, (text, said) in cases.items():
+        path = tmp_path / name
+        if text is not None:
+            path.write_text(text, encoding="utf-8")
+        argv = ["serve", "--region", sample, "--calendar", str(path), "--out", "o"]
+        assert cli.main([*argv, "--dry-run"]) == cli.EXIT_USAGE, name
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"evidence-review: calendar: {path}: ") and said in err, err
+        assert "\n" not in err
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text("k1 = 5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["review", sample, "--out", str(out), "--report-date", "2022-06-01"]
+    assert cli.main([*argv, "--settings", str(rubric)]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err == f"evidence-review: settings: {rubric}: k1: Input should be a valid " + (
+        "dictionary or instance of K1Settings"
+    )
+    assert not out.exists()  # refused before anything was written
+    good = Path(__file__).resolve().parents[1] / "data" / "calendar.toml"
+    argv = ["serve", "--region", sample, "--calendar", str(good), "--out", "o"]
+    assert cli.main([*argv, "--settings", str(rubric), "--dry-run"]) == cli.EXIT_USAGE
