@@ -79,7 +79,7 @@ def test_a_deployments_run_with_an_unusable_rubric_fails_once_before_any_school(
     rubric = tmp_path / "rubric.toml"
     rubric.write_text("[k4]\nmin_share = 'all'\n", encoding="utf-8")
     out = tmp_path / "out"
-    with pytest.raises(SettingsError, match="k4.min_share"):
+    with pytest.raises(SettingsError, match=r"k4\.min_share"):
         review.review_region(region, out, REPORT, settings_path=rubric)
     assert not (out / "school_04_polyanskaya").exists()
 
