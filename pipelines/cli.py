@@ -109,7 +109,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _review_held(args: argparse.Namespace) -> int:
     from extractors.archive import prepare_input
-    from pipelines.review import ApiUnreachable, RegionError, run_review, school_folders
+    from pipelines.review import RegionError, Unreachable, run_review, school_folders
 
     # A region given as a ZIP, or schools that uploaded ZIPs, become plain folders first.
     region, archive_errors = prepare_input(Path(args.dir), Path(args.out) / "_input")
@@ -142,7 +142,7 @@ def _review_held(args: argparse.Namespace) -> int:
                 dask_address=args.dask_address,
                 workers=args.workers,
             )
-    except ApiUnreachable as exc:
+    except Unreachable as exc:
         print(f"evidence-review: {exc}", file=sys.stderr)
         return EXIT_USAGE
     run_id = _record_run(args, region)

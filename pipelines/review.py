@@ -48,8 +48,39 @@ class RegionError(Exception):
     """The region folder itself is unusable; the message is for the operator."""
 
 
-class ApiUnreachable(RuntimeError):
+class Unreachable(RuntimeError):
+    """A service the run is pointed at does not answer; the message is for the operator."""
+
+
+class ApiUnreachable(Unreachable):
     """The Prefect server the run is pointed at (`PREFECT_API_URL`) does not answer."""
+
+
+class DaskUnreachable(Unreachable):
+    """The Dask scheduler of `--dask-address` is not an address or does not answer."""
+
+
+def check_dask_scheduler(address: str, timeout: float = 10.0) -> None:
+    """Raise `DaskUnreachable` unless `address` (tcp://HOST:PORT or tls://HOST:PORT) takes a
+    connection. Without the check a run waited 30 s for the scheduler inside the flow and
+    ended in a traceback of 180 lines."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(address)
+    try:
+        port = where.port
+    except ValueError:
+        port = None
+    if where.scheme not in ("tcp", "tls") or not where.hostname or port is None:
+        raise DaskUnreachable(f"{address} is not a Dask scheduler address (tcp://HOST:PORT)")
+    try:
+        socket.create_connection((where.hostname, port), timeout=timeout).close()
+    except OSError as exc:
+        raise DaskUnreachable(
+            f"the Dask scheduler at {address} does not answer ({type(exc).__name__}); start "
+            f"it, or leave out --dask-address to run on this machine"
+        ) from None
 
 
 def check_configured_api() -> None:
@@ -567,6 +598,8 @@ def run_review(
     Prefect's heartbeats only where a server watches them (`heartbeats_where_watched`)."""
     arguments = (region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers)
     check_configured_api()  # before any school is handed out
+    if dask_address:
+        check_dask_scheduler(dask_address)
     with heartbeats_where_watched(), output_lock(out_dir), head_start(*arguments):
         return review_region(*arguments)
 

@@ -281,11 +281,12 @@ def test_a_second_review_of_the_same_output_is_refused_while_the_first_holds_it(
         pass
 
 
-def test_an_unreachable_prefect_server_stops_the_run_before_any_school(
+def test_an_unreachable_prefect_server_or_dask_scheduler_stops_the_run_before_any_school(
     tmp_path: Path, capsys
 ) -> None:
     """PREFECT_API_URL naming a server that is down: one line saying so, exit 2, and no
-    school reviewed (the workers were handed every school before the flow run failed)."""
+    school reviewed (the workers were handed every school before the flow run failed).
+    A Dask scheduler that is down cost 30 s and a traceback before."""
     import socket
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -305,6 +306,15 @@ def test_an_unreachable_prefect_server_stops_the_run_before_any_school(
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"the Prefect API at {url}" in err
     assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
+    # The same for a Dask scheduler that is down, or an address that is none.
+    for address, said in (
+        (f"tcp://127.0.0.1:{port}", "does not answer (ConnectionRefusedError)"),
+        (f"127.0.0.1:{port}", "is not a Dask scheduler address"),
+    ):
+        assert cli.main([*args, "--dask-address", address]) == cli.EXIT_USAGE
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and address in err and said in err, err
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
 
 
 def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
