@@ -623,113 +623,101 @@ def review_region(
     with the same arguments, it takes over the work already handed to the workers. Another
     review writing to the same `out_dir` makes it raise `OutputBusy` (`output_lock`)."""
     with output_lock(out_dir):
-        return _review_region(
+        logger = get_run_logger()
+        # Every school loads the rubric: a bad file fails the run here, once and clearly (a
+        # deployment's run has no CLI in front of it to check), not each school in turn.
+        load_settings(settings_path)
+        started = _started()
+        arguments = _run_arguments(
             region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers
         )
+        if started is not None and started.arguments != arguments:
+            started = None  # a block for another run: its work is not this run's
+        if started is not None:
+            plan = started.plan
+        else:
+            # The CLI started the fork server before Prefect (then this is free); a deployment's
+            # run starts it here, once it knows there is work for the workers.
+            plan = plan_region(
+                region_dir,
+                out_dir,
+                report_date,
+                settings_path,
+                cache_dir,
+                when_work=None if dask_address else lambda: start_workers_early(workers),
+            )
+        sheets: dict[Path, SchoolSheet] = {}
+        for folder, earlier in plan.finished.items():
+            sheets[folder] = earlier
+            _report("file", len(plan.files[folder]))
+            _report("school")
+        if sheets:
+            logger.info(
+                "%d school(s) finished by an earlier run were not reviewed again", len(sheets)
+            )
+        if plan.keys:
+            rest = (out_dir, report_date, settings_path, plan.storage, plan.model)
+            with (
+                _api_for_workers() if dask_address else nullcontext(),
+                nullcontext(started.order)
+                if started is not None
+                else _working(plan, rest, workers, dask_address) as order,
+                task_runner(workers, dask_address) as runner,
+            ):
 
+                def submit(folder: Path) -> PrefectFuture:
+                    return runner.submit(
+                        school_job,
+                        parameters={
+                            "folder": folder,
+                            "out_dir": out_dir,
+                            "report_date": report_date,
+                            "settings_path": settings_path,
+                            "result_storage": plan.storage,
+                            "model_version": plan.model,
+                        },
+                    )
 
-def _review_region(
-    region_dir: Path,
-    out_dir: Path,
-    report_date: date,
-    settings_path: Path | None,
-    cache_dir: Path | None,
-    dask_address: str | None,
-    workers: int | None,
-) -> RegionSummary:
-    """`review_region`'s work, while the output folder is held."""
-    logger = get_run_logger()
-    # Every school loads the rubric: a bad file fails the run here, once and clearly (a
-    # deployment's run has no CLI in front of it to check), not each school in turn.
-    load_settings(settings_path)
-    started = _started()
-    arguments = _run_arguments(
-        region_dir, out_dir, report_date, settings_path, cache_dir, dask_address, workers
-    )
-    if started is not None and started.arguments != arguments:
-        started = None  # a block for another run: its work is not this run's
-    if started is not None:
-        plan = started.plan
-    else:
-        # The CLI started the fork server before Prefect (then this is free); a deployment's
-        # run starts it here, once it knows there is work for the workers.
-        plan = plan_region(
-            region_dir,
-            out_dir,
-            report_date,
-            settings_path,
-            cache_dir,
-            when_work=None if dask_address else lambda: start_workers_early(workers),
-        )
-    sheets: dict[Path, SchoolSheet] = {}
-    for folder, earlier in plan.finished.items():
-        sheets[folder] = earlier
-        _report("file", len(plan.files[folder]))
-        _report("school")
-    if sheets:
-        logger.info("%d school(s) finished by an earlier run were not reviewed again", len(sheets))
-    if plan.keys:
-        rest = (out_dir, report_date, settings_path, plan.storage, plan.model)
-        with (
-            _api_for_workers() if dask_address else nullcontext(),
-            nullcontext(started.order)
-            if started is not None
-            else _working(plan, rest, workers, dask_address) as order,
-            task_runner(workers, dask_address) as runner,
-        ):
-
-            def submit(folder: Path) -> PrefectFuture:
-                return runner.submit(
-                    school_job,
-                    parameters={
-                        "folder": folder,
-                        "out_dir": out_dir,
-                        "report_date": report_date,
-                        "settings_path": settings_path,
-                        "result_storage": plan.storage,
-                        "model_version": plan.model,
-                    },
-                )
-
-            pending = {submit(folder): folder for folder in order}
-            resubmitted: set[Path] = set()
-            while pending:
-                for future in as_completed(list(pending)):
-                    folder = pending.pop(future)
-                    sheet, reason = _outcome(future)
-                    if sheet is None and _SERVER_BUSY in reason and folder not in resubmitted:
-                        # The API refused a call after the client's own retries: nothing
-                        # is wrong with the school, so it gets one more go.
-                        logger.warning(
-                            "school %s: the Prefect API was busy (503); again", folder.name
+                pending = {submit(folder): folder for folder in order}
+                resubmitted: set[Path] = set()
+                while pending:
+                    for future in as_completed(list(pending)):
+                        folder = pending.pop(future)
+                        sheet, reason = _outcome(future)
+                        if sheet is None and _SERVER_BUSY in reason and folder not in resubmitted:
+                            # The API refused a call after the client's own retries: nothing
+                            # is wrong with the school, so it gets one more go.
+                            logger.warning(
+                                "school %s: the Prefect API was busy (503); again", folder.name
+                            )
+                            resubmitted.add(folder)
+                            pending[submit(folder)] = folder
+                            continue
+                        sheets[folder] = _collect(
+                            sheet, reason, folder, plan.keys[folder], out_dir, report_date
                         )
-                        resubmitted.add(folder)
-                        pending[submit(folder)] = folder
-                        continue
-                    sheets[folder] = _collect(
-                        sheet, reason, folder, plan.keys[folder], out_dir, report_date
-                    )
-                    _report("file", len(plan.files[folder]))
-                    _report("school")
-                    logger.info(
-                        "schools done: %d/%d (%s)", len(sheets), len(plan.folders), folder.name
-                    )
-        # The workers are done: what they learnt goes into one file the next run's load.
-        merge_vocabulary(plan.storage)
-        pruned = prune_cache(plan.storage, plan.model)
-        if pruned:
-            logger.info("%d cache entries of other code or models deleted", pruned)
-    summary = summarize([sheets[f] for f in plan.folders], report_date.isoformat())
-    (out_dir / "summary.json").write_text(
-        json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    write_summary_xlsx(summary, out_dir / "summary.xlsx")
-    create_table_artifact(
-        key=_artifact_key("region-summary"),
-        table=[r.model_dump(mode="json") for r in summary.rows],
-        description=f"Region summary, report date {summary.report_date}",
-    )
-    return summary
+                        _report("file", len(plan.files[folder]))
+                        _report("school")
+                        logger.info(
+                            "schools done: %d/%d (%s)", len(sheets), len(plan.folders), folder.name
+                        )
+            # The workers are done: what they learnt goes into one file the next run's load.
+            merge_vocabulary(plan.storage)
+            pruned = prune_cache(plan.storage, plan.model)
+            if pruned:
+                logger.info("%d cache entries of other code or models deleted", pruned)
+        summary = summarize([sheets[f] for f in plan.folders], report_date.isoformat())
+        (out_dir / "summary.json").write_text(
+            json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        write_summary_xlsx(summary, out_dir / "summary.xlsx")
+        create_table_artifact(
+            key=_artifact_key("region-summary"),
+            table=[r.model_dump(mode="json") for r in summary.rows],
+            description=f"Region summary, report date {summary.report_date}",
+        )
+        return summary
 
 
 # How a refused API call shows in a failed school's reason: httpx's HTTPStatusError text.
