@@ -30,8 +30,9 @@ def _date(text: str) -> date:
 
 
 @contextmanager
-def _progress_bar(region: Path, enabled: bool) -> Iterator[None]:
-    """Bars for files and schools done, on stderr; the flow reports through a hook."""
+def _progress_bar(region: Path, enabled: bool, *written: Path | None) -> Iterator[None]:
+    """Bars for files and schools done, on stderr; the flow reports through a hook.
+    `written`: the output and cache folders (see `school_folders`)."""
     if not enabled:
         yield
         return
@@ -48,7 +49,7 @@ def _progress_bar(region: Path, enabled: bool) -> Iterator[None]:
     from pipelines import review
     from pipelines.school import school_files
 
-    folders = review.school_folders(region)
+    folders = review.school_folders(region, *written)
     n_files = sum(len(school_files(f)) for f in folders)
     bar = Progress(
         TextColumn("{task.description:<8}"),
@@ -116,7 +117,7 @@ def _review_held(args: argparse.Namespace) -> int:
     for error in archive_errors:
         print(f"evidence-review: {error.file}: {error.reason}", file=sys.stderr)
     try:
-        school_folders(region)
+        school_folders(region, Path(args.out), args.cache_dir)
     except RegionError as exc:
         print(f"evidence-review: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -132,7 +133,7 @@ def _review_held(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     show_bar = not args.json and not args.no_progress and sys.stderr.isatty()
     try:
-        with _progress_bar(region, enabled=show_bar):
+        with _progress_bar(region, show_bar, Path(args.out), args.cache_dir):
             summary = run_review(
                 region,
                 Path(args.out),

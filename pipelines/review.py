@@ -104,10 +104,35 @@ def check_configured_api() -> None:
         )
 
 
-def school_folders(region_dir: Path) -> list[Path]:
+def school_folders(region_dir: Path, *written: Path | None) -> list[Path]:
+    """The region's school folders. `written`: the run's output and cache folders. One of
+    them in the region's top folder is not a school (an `--out` put inside the export);
+    the region itself or a school's folder is refused, since every later run would read
+    the sheets written there as that school's documents."""
     if not region_dir.is_dir():
         raise RegionError(f"no such folder: {region_dir}")
-    folders = sorted(p for p in region_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    region = region_dir.resolve()
+    ours = {p.resolve() for p in written if p is not None}
+    for path in sorted(ours):
+        if path == region or not path.is_relative_to(region):
+            if path == region:
+                raise RegionError(
+                    f"the output folder {path} is the region's export itself; give an --out "
+                    f"outside it"
+                )
+            continue
+        top = region / path.relative_to(region).parts[0]
+        if top != path and top not in ours:
+            raise RegionError(
+                f"the output folder {path} is inside the school folder {top.name}: what is "
+                f"written there would be read as that school's documents; give an --out "
+                f"outside the export"
+            )
+    folders = sorted(
+        p
+        for p in region_dir.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve() not in ours
+    )
     if not folders:
         raise RegionError(f"no school folders in {region_dir} (expected one folder per school)")
     return folders
@@ -485,7 +510,7 @@ def plan_region(
     """The run's `RegionPlan`; makes the output and cache folders. No Prefect call.
     `when_work` is called once, as soon as a school to review is found (while the others'
     files are hashed)."""
-    folders = school_folders(region_dir)
+    folders = school_folders(region_dir, out_dir, cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = RegionPlan(
         folders=folders,

@@ -130,6 +130,41 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_an_output_folder_inside_the_export_is_no_school_and_never_in_one(
+    tmp_path: Path,
+) -> None:
+    from pipelines.review import RegionError, school_folders
+
+    region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    schools = [region / "school_01_sosnovskaya", region / "school_04_polyanskaya"]
+    (region / "out" / ".cache").mkdir(parents=True)
+    # In the export's top folder: left out, with its cache; outside the export: no matter.
+    assert school_folders(region, region / "out", None) == schools
+    assert school_folders(region, region / "out", region / "out" / ".cache") == schools
+    assert school_folders(region, tmp_path / "elsewhere", None) == [region / "out", *schools]
+    # The export itself, or inside a school: its sheets would become that school's files.
+    for out, cache, said in (
+        (region, None, "is the region's export itself"),
+        (schools[0] / "out", None, "inside the school folder school_01_sosnovskaya"),
+        (tmp_path / "o", schools[1] / "cache", "inside the school folder school_04_polyanskaya"),
+    ):
+        with pytest.raises(RegionError, match=said):
+            school_folders(region, out, cache)
+
+
+def test_a_region_reviewed_twice_with_its_output_inside_it(
+    prefect_harness, tmp_path: Path
+) -> None:
+    from pipelines.review import review_region
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    first = review_region(region, region / "out", REPORT, workers=1)
+    second = review_region(region, region / "out", REPORT, workers=1)
+    for summary in (first, second):
+        assert [r.folder for r in summary.rows] == ["school_04_polyanskaya"]
+    assert second.model_dump() == first.model_dump()
+
+
 def test_cli_refuses_missing_or_empty_region(tmp_path: Path) -> None:
     missing = _cli(
         "review",
