@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 import os
 import pickle
 import time
@@ -88,12 +89,21 @@ class FileCache:
         except Exception:  # any unreadable entry is recomputed, never fatal
             return None
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any) -> bool:
+        """Keep `value` under `key`; False if the folder cannot take it (full, read-only).
+        The cache only saves time: a school is not failed for it, the next run redoes the
+        work, and the folder's fault is said once per process."""
         if self.folder is None:
-            return
+            return False
         tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.folder / key)
+        try:
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.folder / key)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            _unwritable(self.folder, exc.strerror or type(exc).__name__)
+            return False
+        return True
 
     def __contains__(self, key: str) -> bool:
         return self.folder is not None and (self.folder / key).is_file()
@@ -107,6 +117,15 @@ class FileCache:
     def delete(self, key: str) -> None:
         if self.folder is not None:
             (self.folder / key).unlink(missing_ok=True)
+
+
+@cache
+def _unwritable(folder: Path, reason: str) -> None:
+    logging.getLogger(__name__).warning(
+        "cache folder %s cannot be written (%s): what it would keep is redone by the next run",
+        folder,
+        reason,
+    )
 
 
 # What the word memos learnt (see `classifiers.vocabulary`), kept in the cache folder: one
@@ -146,9 +165,7 @@ def keep_vocabulary(files: FileCache) -> None:
         learnt = memo.take_learnt()
         if learnt:
             part = f"{_vocabulary_key(memo)}.{os.getpid()}-{time.time_ns()}"
-            try:
-                files.put(part, learnt)
-            except OSError:  # a full or read-only cache: the words only save time
+            if not files.put(part, learnt):  # a full or read-only cache: the words only save time
                 return
 
 
@@ -174,8 +191,9 @@ def merge_vocabulary(storage: Path) -> None:
                     if len(words) >= limit:
                         break
                     words.setdefault(word, value)
+        if not files.put(key, words):  # the parts stay, and hold the words
+            return
         try:
-            files.put(key, words)
             for part in parts:
                 files.delete(part)
         except OSError:  # the words only save time; the review's results are written

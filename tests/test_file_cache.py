@@ -209,6 +209,36 @@ def test_a_review_prunes_its_cache_folder(prefect_harness, tmp_path: Path) -> No
     assert any(p.name.startswith("extract-") for p in stale.parent.iterdir())
 
 
+def test_a_cache_folder_that_cannot_be_written_fails_no_school(
+    prefect_harness, tmp_path: Path, monkeypatch, capfd
+) -> None:
+    """The cache only saves time: a full one costs the next run the work, not this run a
+    school, and is said once."""
+    import errno
+    import os
+
+    import pipelines.review as review
+    import pipelines.work as work
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    cache = tmp_path / "cache"
+    real = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if Path(dst).parent == cache:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(work.os, "replace", full)
+    work._unwritable.cache_clear()
+    # workers=1: the patch lives in this process, not in worker processes.
+    summary = review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=1)
+    assert summary.failed == [] and summary.rows[0].total is not None
+    assert list(cache.iterdir()) == []  # nothing kept, no temporary file left behind
+    said = [line for line in capfd.readouterr().err.splitlines() if "cannot be written" in line]
+    assert len(said) == 1 and "No space left on device" in said[0]
+
+
 def _busy_error() -> httpx.HTTPStatusError:
     request = httpx.Request("POST", "http://127.0.0.1:4200/api/task_runs/")
     response = httpx.Response(503, request=request)
