@@ -210,11 +210,12 @@ def test_a_review_prunes_its_cache_folder(prefect_harness, tmp_path: Path) -> No
 
 
 def test_a_cache_folder_that_cannot_be_written_fails_no_school(
-    prefect_harness, tmp_path: Path, monkeypatch, capfd
+    prefect_harness, tmp_path: Path, monkeypatch
 ) -> None:
     """The cache only saves time: a full one costs the next run the work, not this run a
     school, and is said once."""
     import errno
+    import logging
     import os
 
     import pipelines.review as review
@@ -231,12 +232,20 @@ def test_a_cache_folder_that_cannot_be_written_fails_no_school(
 
     monkeypatch.setattr(work.os, "replace", full)
     work._unwritable.cache_clear()
-    # workers=1: the patch lives in this process, not in worker processes.
-    summary = review.review_region(region, tmp_path / "out", REPORT, cache_dir=cache, workers=1)
+    said: list[str] = []
+    heard = logging.Handler()
+    heard.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("pipelines.work").addHandler(heard)
+    try:
+        # workers=1: the patch lives in this process, not in worker processes.
+        summary = review.review_region(
+            region, tmp_path / "out", REPORT, cache_dir=cache, workers=1
+        )
+    finally:
+        logging.getLogger("pipelines.work").removeHandler(heard)
     assert summary.failed == [] and summary.rows[0].total is not None
     assert list(cache.iterdir()) == []  # nothing kept, no temporary file left behind
-    said = [line for line in capfd.readouterr().err.splitlines() if "cannot be written" in line]
-    assert len(said) == 1 and "No space left on device" in said[0]
+    assert len(said) == 1 and "cannot be written (No space left on device)" in said[0]
 
 
 def _busy_error() -> httpx.HTTPStatusError:

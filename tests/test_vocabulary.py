@@ -3,6 +3,7 @@ kept in the cache folder for the next run's fresh workers."""
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from pathlib import Path
 
@@ -116,20 +117,20 @@ def test_words_that_cannot_be_saved_cost_the_review_nothing(
     import pipelines.work as work
 
     folder = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
-    real_put = work.FileCache.put
+    real_replace = work.os.replace
 
-    def full_for_words(self, key: str, value: object) -> None:
-        if key.startswith("words-"):
+    def full_for_words(src, dst, *args, **kwargs):  # the volume takes no more words
+        if Path(dst).name.startswith("words-"):
             raise OSError(28, "No space left on device")
-        real_put(self, key, value)
+        return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(work.FileCache, "put", full_for_words)
+    monkeypatch.setattr(work.os, "replace", full_for_words)
     dm.word_form.cache_clear()  # so that the review learns words and tries to save them
     storage = tmp_path / "cache"
     sheet = work.review_school(folder, tmp_path / "out", REPORT, result_storage=storage)
     assert (tmp_path / "out" / folder.name / "sheet.xlsx").is_file() and sheet.total >= 0
     part = f"{work._vocabulary_key(dm.word_form)}.1-1"
-    real_put(work.FileCache(storage), part, {"слово": "other"})  # a part a killed run left
+    (storage / part).write_bytes(pickle.dumps({"слово": "other"}))  # a part a killed run left
     work.merge_vocabulary(storage)  # cannot write the merged entry: no error either
     assert work.FileCache(storage).keys("words-") == [part]  # the part is kept, not lost
 
