@@ -114,12 +114,12 @@ def school_folders(region_dir: Path, *written: Path | None) -> list[Path]:
     region = region_dir.resolve()
     ours = {p.resolve() for p in written if p is not None}
     for path in sorted(ours):
-        if path == region or not path.is_relative_to(region):
-            if path == region:
-                raise RegionError(
-                    f"the output folder {path} is the region's export itself; give an --out "
-                    f"outside it"
-                )
+        if path == region:
+            raise RegionError(
+                f"the output folder {path} is the region's export itself; give an --out "
+                f"outside it"
+            )
+        if not path.is_relative_to(region):
             continue
         top = region / path.relative_to(region).parts[0]
         if top != path and top not in ours:

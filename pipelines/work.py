@@ -208,8 +208,12 @@ def file_id(path: Path, root: Path) -> str:
     return digest.hexdigest()
 
 
+def _extraction_prefix() -> str:
+    return f"extract-{code_version('extractors')}-"
+
+
 def _extraction_key(fid: str) -> str:
-    return f"extract-{code_version('extractors')}-{fid}"
+    return _extraction_prefix() + fid
 
 
 def is_extracted(cache: FileCache, path: Path, root: Path) -> bool:
@@ -244,7 +248,7 @@ def prune_cache(storage: Path, model: str) -> int:
     (telling them would mean hashing every file of the region); the words (`merge_vocabulary`)
     are few. Returns how many entries were deleted."""
     current = {
-        "extract-": f"extract-{code_version('extractors')}-",
+        "extract-": _extraction_prefix(),
         "doctype-": _type_prefix(model),
         "lemmas-": _lemmas_prefix(),
     }
@@ -255,15 +259,13 @@ def prune_cache(storage: Path, model: str) -> int:
             name = entry.name
             kind = next((k for k in current if name.startswith(k)), None)
             try:
-                if kind is not None and not name.startswith(current[kind]):
+                if (kind is not None and not name.startswith(current[kind])) or (
+                    name.endswith(".tmp") and entry.stat().st_mtime < old_tmp
+                ):
                     os.unlink(entry.path)
-                elif name.endswith(".tmp") and entry.stat().st_mtime < old_tmp:
-                    os.unlink(entry.path)
-                else:
-                    continue
+                    deleted += 1
             except OSError:  # gone already, or a read-only cache: pruning only saves space
                 continue
-            deleted += 1
     return deleted
 
 
