@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -34,6 +33,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from classifiers.lemmas import lemmas
+from expert_sheet.settings import load_toml
 from extractors.deadlines import parse_deadline
 
 SETTINGS_PATH = Path(__file__).with_name("matcher.toml")
@@ -168,8 +168,7 @@ class MatchSettings(BaseModel):
 
 
 def load_match_settings(path: Path | None = None) -> MatchSettings:
-    with (path or SETTINGS_PATH).open("rb") as fh:
-        return MatchSettings.model_validate(tomllib.load(fh))
+    return load_toml(path or SETTINGS_PATH, MatchSettings)
 
 
 class Background(BaseModel):
