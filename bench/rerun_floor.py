@@ -148,11 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="evidence-bench-floor-"))
-    try:
-        summary = measure(args.schools, args.repeats, args.seed, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with tempfile.TemporaryDirectory(
+        prefix="evidence-bench-floor-", ignore_cleanup_errors=True
+    ) as tmp:
+        summary = measure(args.schools, args.repeats, args.seed, Path(tmp))
     if args.json:
         print(json.dumps(summary))
         return 0

@@ -152,11 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="evidence-bench-parts-"))
-    try:
-        result = measure(args.schools, args.seed, args.repeats, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with tempfile.TemporaryDirectory(
+        prefix="evidence-bench-parts-", ignore_cleanup_errors=True
+    ) as tmp:
+        result = measure(args.schools, args.seed, args.repeats, Path(tmp))
     print(json.dumps(result, indent=1))
     return 0
 
