@@ -26,6 +26,16 @@ DEFAULTS: dict[str, str] = {
     # as it always could for the events Prefect's own persister writes 20 at a time.
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "200",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "50",
+    # The temporary server's event persister copies every event (three a task run, those of
+    # the flow run and its artifacts) into its events table, which only the UI's event feed
+    # reads; its writes hold SQLite's one write lock while the API waits to record the
+    # run's states and artifacts. Flow runs, task runs, logs and artifacts have tables of
+    # their own and are all kept without it (tests/test_scale_faults.py). Re-runs of the
+    # 20-school benchmark region after its headline change (bench/scale.py), alternating, 6
+    # each: 1.81 -> 1.44 s (median), the server's CPU 0.70 -> 0.47 s; 100 schools, 4 each:
+    # 6.39 -> 5.59 s, 2.1 -> 1.45 CPU-s. Turning off the triggers and the event and log
+    # streams as well changed nothing more (1.44 against 1.49 s, 6 each).
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
 }
 
 

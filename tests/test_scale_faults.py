@@ -318,9 +318,10 @@ def test_an_unreachable_prefect_server_or_dask_scheduler_stops_the_run_before_an
 
 
 def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
-    """The CLI has its temporary Prefect server write task runs and events in batches
-    (`pipelines.prefect_env`): when the run ends, each school's task run must still be in
-    the server's database, completed, beside its sheet's artifact and the region's table."""
+    """The CLI has its temporary Prefect server write task runs in batches and keep no
+    events (`pipelines.prefect_env`): when the run ends, each school's task run must still
+    be in the server's database, completed, beside its sheet's artifact, the region's table
+    and the run's logs."""
     import sqlite3
 
     from pipelines.prefect_env import DEFAULTS
@@ -331,6 +332,7 @@ def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: 
         **{k: v for k, v in os.environ.items() if k not in DEFAULTS},  # the CLI sets them
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_LOGGING_LEVEL": "INFO",  # Prefect's default: the flow run logs its start
     }
     env.pop("PREFECT_API_URL", None)
     cmd = [sys.executable, "-m", "pipelines.cli", "review", str(region), "--out"]
@@ -351,6 +353,8 @@ def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: 
         artifacts = db.execute(
             "SELECT type, key FROM artifact WHERE flow_run_id = ?", flow_run
         ).fetchall()
+        logs = db.execute("SELECT message FROM log WHERE flow_run_id = ?", flow_run).fetchall()
+    assert any("Beginning flow run" in message for (message,) in logs), logs
     schools = sorted(p.name for p in region.iterdir())
     assert sorted(tasks) == [(f"school-{name}", "COMPLETED") for name in schools]
     assert sorted(kind for kind, _ in artifacts) == ["markdown"] * len(schools) + ["table"]
