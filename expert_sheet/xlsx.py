@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from copy import copy
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -43,7 +43,8 @@ _REGISTERED: WeakKeyDictionary[Workbook, dict[tuple, Any]] = WeakKeyDictionary()
 
 
 def _style(cell: Cell, **styles: Any) -> None:
-    """Give a cell that has no style yet `styles` (font=, fill=, alignment=). Setting them
+    """Give a cell that has no style yet `styles` (font=, fill=, alignment=, or a named
+    style=, which replaces the cell's whole style as openpyxl's own setter does). Setting them
     one by one looks each up in the workbook's list by its hash, which openpyxl computes
     anew every time: a fifth of writing a sheet. A combination seen before in the workbook
     is copied, as openpyxl's own worksheet copy copies styles."""
@@ -64,8 +65,15 @@ def _header(ws: Worksheet, row: int, titles: list[str], editable: set[int]) -> N
         _style(cell, font=BOLD, fill=EDIT_FILL if col in editable else HEAD_FILL, alignment=WRAP)
 
 
-def _link(sheet_dir: Path, export_dir: Path, file: str) -> str:
-    return os.path.relpath(export_dir / file, sheet_dir).replace(os.sep, "/")
+def _folder_link(sheet_dir: Path, export_dir: Path) -> str:
+    """The school's export folder relative to the sheet's folder; its files' links are this
+    and their paths inside it (as the extractors record them). Worked out once a sheet:
+    `os.path.relpath` makes both paths absolute each time (0.1 ms a call, 20-30 a sheet)."""
+    return os.path.relpath(export_dir, sheet_dir).replace(os.sep, "/")
+
+
+def _link(folder: str, file: str) -> str:
+    return f"{folder}/{PurePath(file).as_posix()}"
 
 
 def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
@@ -110,15 +118,16 @@ def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
     ws.cell(row=row, column=2, value=f"реализовано {sheet.implemented} из {sheet.planned}")
     ws.cell(row=row, column=3, value=percent)
 
-    _items_sheet(wb, sheet, path.parent, export_dir)
-    _off_plan_sheet(wb, sheet, path.parent, export_dir)
-    _documents_sheet(wb, sheet, path.parent, export_dir)
+    folder = _folder_link(path.parent, export_dir)
+    _items_sheet(wb, sheet, folder)
+    _off_plan_sheet(wb, sheet, folder)
+    _documents_sheet(wb, sheet, folder)
     _meta_sheet(wb, sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
 
 
-def _items_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+def _items_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
     """One row per roadmap item; its documents follow the expert's columns, one cell each,
     since a cell holds one hyperlink: the file (relative link) and the page of the match."""
     ws = wb.create_sheet("Мероприятия")
@@ -164,13 +173,13 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: 
             page = record.match_pages.get(item.number) if record else None
             label = name if page is None else f"{name}, с. {page}"
             cell = ws.cell(row=row, column=col, value=label)
-            cell.hyperlink = _link(sheet_dir, export_dir, name)
-            cell.style = "Hyperlink"
+            cell.hyperlink = _link(folder, name)
+            _style(cell, style="Hyperlink")
     if not sheet.items:
         ws.cell(row=2, column=1, value="Дорожная карта не найдена: K1 – Н/о")
 
 
-def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
     """Documents matched to no roadmap item: experts list these and never count them."""
     ws = wb.create_sheet("Вне плана")
     for col, width in zip("ABCD", (50, 16, 30, 40), strict=True):
@@ -183,8 +192,8 @@ def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_di
     )
     by_file = {d.file: d for d in sheet.documents}
     for row, name in enumerate(sheet.off_plan, start=2):
-        ws.cell(row=row, column=1, value=name).hyperlink = _link(sheet_dir, export_dir, name)
-        ws.cell(row=row, column=1).style = "Hyperlink"
+        ws.cell(row=row, column=1, value=name).hyperlink = _link(folder, name)
+        _style(ws.cell(row=row, column=1), style="Hyperlink")
         ws.cell(row=row, column=2, value=by_file[name].doc_type if name in by_file else "")
         for col in (3, 4):
             _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
@@ -192,7 +201,7 @@ def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_di
         ws.cell(row=2, column=1, value="Документов вне плана нет")
 
 
-def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_dir: Path) -> None:
+def _documents_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
     ws = wb.create_sheet("Документы")
     for col, width in zip("ABCDEFGHI", (45, 16, 10, 12, 20, 10, 50, 20, 30), strict=True):
         ws.column_dimensions[col].width = width
@@ -237,8 +246,8 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, sheet_dir: Path, export_d
         for col, value in enumerate(values, start=1):
             _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
         link = ws.cell(row=row, column=1)
-        link.hyperlink = _link(sheet_dir, export_dir, doc.file)
-        link.style = "Hyperlink"
+        link.hyperlink = _link(folder, doc.file)
+        _style(link, style="Hyperlink")
         types.add(f"H{row}")
         for col in (8, 9):
             _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
