@@ -30,11 +30,12 @@ DEFAULTS: dict[str, str] = {
     # the flow run and its artifacts) into its events table, which only the UI's event feed
     # reads; its writes hold SQLite's one write lock while the API waits to record the
     # run's states and artifacts. Flow runs, task runs, logs and artifacts have tables of
-    # their own and are all kept without it (tests/test_scale_faults.py). Re-runs of the
-    # 20-school benchmark region after its headline change (bench/scale.py), alternating, 6
-    # each: 1.81 -> 1.44 s (median), the server's CPU 0.70 -> 0.47 s; 100 schools, 4 each:
-    # 6.39 -> 5.59 s, 2.1 -> 1.45 CPU-s. Turning off the triggers and the event and log
-    # streams as well changed nothing more (1.44 against 1.49 s, 6 each).
+    # their own and are all kept without it (tests/test_scale_faults.py). The benchmark's
+    # headline re-run, with and without it alternating (bench/rerun_ab.py; medians): the
+    # server's CPU 0.70 -> 0.47 and 0.74 -> 0.59 s (20 schools, 6 each, two stretches),
+    # 2.1 -> 1.45 and 2.88 -> 2.08 s (100 schools, 4 each); wall time 1.81 -> 1.44 and
+    # 1.66 -> 1.70 s, 6.39 -> 5.59 and 8.15 -> 7.82 s. Turning off the triggers and the
+    # event and log streams as well changed nothing more (1.44 against 1.49 s, 6 each).
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
 }
 
