@@ -72,8 +72,10 @@ def _folder_link(sheet_dir: Path, export_dir: Path) -> str:
     return os.path.relpath(export_dir, sheet_dir).replace(os.sep, "/")
 
 
-def _link(folder: str, file: str) -> str:
-    return f"{folder}/{PurePath(file).as_posix()}"
+def _link_to(cell: Cell, folder: str, file: str) -> None:
+    """Make `cell` a link to the export's `file` (`folder`: see `_folder_link`)."""
+    cell.hyperlink = f"{folder}/{PurePath(file).as_posix()}"
+    _style(cell, style="Hyperlink")
 
 
 def write_sheet_xlsx(sheet: SchoolSheet, path: Path, export_dir: Path) -> None:
@@ -172,9 +174,7 @@ def _items_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
             record = by_file.get(name)
             page = record.match_pages.get(item.number) if record else None
             label = name if page is None else f"{name}, с. {page}"
-            cell = ws.cell(row=row, column=col, value=label)
-            cell.hyperlink = _link(folder, name)
-            _style(cell, style="Hyperlink")
+            _link_to(ws.cell(row=row, column=col, value=label), folder, name)
     if not sheet.items:
         ws.cell(row=2, column=1, value="Дорожная карта не найдена: K1 – Н/о")
 
@@ -192,8 +192,7 @@ def _off_plan_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
     )
     by_file = {d.file: d for d in sheet.documents}
     for row, name in enumerate(sheet.off_plan, start=2):
-        ws.cell(row=row, column=1, value=name).hyperlink = _link(folder, name)
-        _style(ws.cell(row=row, column=1), style="Hyperlink")
+        _link_to(ws.cell(row=row, column=1, value=name), folder, name)
         ws.cell(row=row, column=2, value=by_file[name].doc_type if name in by_file else "")
         for col in (3, 4):
             _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
@@ -245,9 +244,7 @@ def _documents_sheet(wb: Workbook, sheet: SchoolSheet, folder: str) -> None:
         ]
         for col, value in enumerate(values, start=1):
             _style(ws.cell(row=row, column=col, value=value), alignment=WRAP)
-        link = ws.cell(row=row, column=1)
-        link.hyperlink = _link(folder, doc.file)
-        _style(link, style="Hyperlink")
+        _link_to(ws.cell(row=row, column=1), folder, doc.file)
         types.add(f"H{row}")
         for col in (8, 9):
             _style(ws.cell(row=row, column=col), fill=EDIT_FILL)
