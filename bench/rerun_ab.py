@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.rerun_floor import _restore
 from bench.scale import change_files, make_region, review_in_new_process
 
 FIGURES = ("seconds", "cpu_s", "server_cpu_s")
@@ -54,8 +55,7 @@ def measure(
     names = list(variants)
     for i in range(pairs):
         for name in names if i % 2 == 0 else names[::-1]:
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.copytree(kept, out, symlinks=True)
+            _restore(kept, out)
             run = review_in_new_process(region, out, home, env=variants[name], what=name)
             if run["failed"]:
                 sys.exit(f"{name}: {run['failed']} school(s) failed")
