@@ -31,7 +31,8 @@ DEFAULTS: dict[str, str] = {
     # reads; its writes hold SQLite's one write lock while the API waits to record the
     # run's states and artifacts. Flow runs, task runs, logs and artifacts have tables of
     # their own and are all kept without it (tests/test_scale_faults.py). The benchmark's
-    # headline re-run, with and without it alternating (bench/rerun_ab.py; medians): the
+    # headline re-run, with and without it alternating (medians; the second of each pair
+    # of figures by bench/rerun_ab.py, the first by a one-off script doing the same): the
     # server's CPU 0.70 -> 0.47 and 0.74 -> 0.59 s (20 schools, 6 each, two stretches),
     # 2.1 -> 1.45 and 2.88 -> 2.08 s (100 schools, 4 each); wall time 1.81 -> 1.44 and
     # 1.66 -> 1.70 s, 6.39 -> 5.59 and 8.15 -> 7.82 s. Turning off the triggers and the
