@@ -176,6 +176,19 @@ def test_shipped_settings_file_loads_defaults() -> None:
     assert load_settings() == RubricSettings()
 
 
+def test_settings_file_is_read_again_once_rewritten_and_never_shared(tmp_path) -> None:
+    """Loads keep the parsed file: a rewritten file must still count, and one caller
+    changing its settings must not change another's."""
+    path = tmp_path / "rubric.toml"
+    path.write_text("[k1]\nbands = [10, 20, 30]\n", encoding="utf-8")
+    first, second = load_settings(path), load_settings(path)
+    first.k1.bands.append(99)
+    assert second.k1.bands == [10, 20, 30]
+    assert load_settings(path).k1.bands == [10, 20, 30]
+    path.write_text("[k1]\nbands = [40, 50, 60]\n", encoding="utf-8")
+    assert load_settings(path).k1.bands == [40, 50, 60]
+
+
 def test_roadmap_without_deadline_column_is_not_assessable() -> None:
     items = [item(1, dl(None, None, "vague")), item(2, dl(None, None, "vague"))]
     scores, reasons = score(
