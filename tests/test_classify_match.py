@@ -16,6 +16,8 @@ from classifiers.matching import (
     DocText,
     ItemText,
     MatchSettings,
+    _known_vectors,
+    _mean_vector,
     assign,
     associations_from,
     background_from,
@@ -206,6 +208,19 @@ def test_vector_similarity_sees_synonyms() -> None:
         _signals(0, 0, items, docs)["vector_similarity"]
         > _signals(0, 1, items, docs)["vector_similarity"]
     )
+
+
+def test_mean_vector_is_numpy_s_weighted_average_to_the_last_bit() -> None:
+    """`_mean_vector` does np.average's arithmetic itself: the matcher's learnt weights
+    were fitted on np.average's vectors, so not even the last bit may differ."""
+    words = sorted(set(lemmas("заседание педагогического совета по итогам мониторинга")))
+    idf = {w: 1.0 + k / 3 for k, w in enumerate(words)}
+    known, m = _known_vectors(words)
+    assert len(known) >= 4
+    expected = np.average(m, axis=0, weights=[idf[w] for w in known])
+    got = _mean_vector(words, idf)
+    assert got is not None
+    assert np.array_equal(got, expected / np.linalg.norm(expected))
 
 
 def test_date_signals() -> None:
