@@ -217,14 +217,21 @@ def _text_before(doc: Document, table: Table) -> str:
 
 
 def parse_roadmap(doc: Document, year: int | None = None) -> Roadmap:
-    """All roadmap tables of a document, read into items; the reasons if there are none."""
-    if year is None:
-        year = infer_year([b.text for b in doc.blocks[:40]] + [doc.text()[:20000]])
+    """All roadmap tables of a document, read into items; the reasons if there are none.
+    The document's year is inferred only once a table has a roadmap's header: a school's
+    other tables (lists of attendees, marks) are many, and reading every year in their text
+    was a third of finding the АРП. A document without a roadmap has no roadmap year."""
     roadmap = Roadmap(file=doc.path, year=year)
+    inferred = year is not None
     for table in doc.tables:
         header = _header_row(table)
         if header is None:
             continue
+        if not inferred:
+            year = roadmap.year = infer_year(
+                [b.text for b in doc.blocks[:40]] + [doc.text()[:20000]]
+            )
+            inferred = True
         items, columns = parse_table(table, doc.path, year, header)
         if not items:
             continue

@@ -270,6 +270,17 @@ def test_no_deadline_column_is_reported(tmp_path: Path) -> None:
 def test_no_roadmap_table(tmp_path: Path) -> None:
     roadmap = parse_roadmap(extract(make_docx(tmp_path / "a.docx", TITLE, [RISK_TABLE])))
     assert not roadmap.found and roadmap.warnings
+    # The year is read for a roadmap only (TITLE says 2022).
+    assert roadmap.year is None
+
+
+def test_a_roadmap_after_other_tables_takes_the_document_s_year(tmp_path: Path) -> None:
+    rows = [["№", "Мероприятие", "Сроки"], ["1", "Педсовет", "май"]]
+    doc = extract(make_docx(tmp_path / "a.docx", TITLE, [RISK_TABLE, {"rows": rows}]))
+    roadmap = parse_roadmap(doc)
+    assert roadmap.year == 2022
+    assert roadmap.items[0].deadline.end == date(2022, 5, 31)
+    assert parse_roadmap(doc, year=2023).items[0].deadline.end == date(2023, 5, 31)
 
 
 def test_header_mapping_by_meaning() -> None:
