@@ -224,15 +224,17 @@ def review_in_new_process(
     inject: str = "",
     env: dict[str, str] | None = None,
     what: str = "review",
+    root: Path = ROOT,
 ) -> dict:
     """One review by `_CHILD` in a fresh process, as the CLI runs it, and its figures. For
     other benchmarks' variants: `inject` is code the child runs after its imports (it may
     replace what the review calls), `env` more environment, `what` names the review in
-    the error that ends the benchmark when it fails."""
+    the error that ends the benchmark when it fails, `root` the checkout whose code reviews
+    (the child imports the project from its working directory before the installed one)."""
     child = _CHILD.replace(_LOOP, inject + _LOOP, 1)
     run = subprocess.run(
         [sys.executable, "-c", child, str(region), str(out)],
-        cwd=ROOT,
+        cwd=root,
         input="run\n",
         capture_output=True,
         text=True,
