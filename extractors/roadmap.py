@@ -220,7 +220,8 @@ def parse_roadmap(doc: Document, year: int | None = None) -> Roadmap:
     """All roadmap tables of a document, read into items; the reasons if there are none.
     The document's year is inferred only once a table has a roadmap's header: a school's
     other tables (lists of attendees, marks) are many, and reading every year in their text
-    was a third of finding the АРП. A document without a roadmap has no roadmap year."""
+    was about a fifth of finding the АРП. A document none of whose tables has a roadmap's
+    header has no roadmap year."""
     roadmap = Roadmap(file=doc.path, year=year)
     inferred = year is not None
     for table in doc.tables:
