@@ -188,5 +188,17 @@ def _fail(doc: Document, stage: str, reason: str) -> Document:
     return doc
 
 
+def unreadable(path: Path, root: Path | None, stage: str, reason: str) -> Document:
+    """The document of a file that could not be read for a reason found outside `extract`
+    (the process reading it died): only its error record, as `extract` gives a corrupt
+    file."""
+    shown = str(path.relative_to(root)) if root else path.name
+    try:
+        sha, fmt = sha256_of(path), detect(path)[0]
+    except OSError:
+        sha, fmt = "", "unknown"
+    return _failed(shown, sha, fmt, stage, reason)
+
+
 def _failed(shown: str, sha: str, fmt: str, stage: str, reason: str) -> Document:
     return _fail(Document(path=shown, sha256=sha, format=fmt), stage, reason)

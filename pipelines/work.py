@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import logging
 import os
 import pickle
@@ -32,9 +33,10 @@ from classifiers.vocabulary import DEFAULT_LIMIT, WordMemo, memos
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
-from extractors.extract import extract, sha256_of
+from extractors.extract import extract, sha256_of, unreadable
 from extractors.model import Document
 from pipelines import school as stages
+from pipelines.pool import Crash, note_work
 
 
 @cache
@@ -314,10 +316,48 @@ def _read_and_keep(cache: FileCache, path: Path, folder: Path, fid: str) -> Docu
     """Read a file of the school `folder` (`fid`: its `file_id`) and keep its extraction,
     unless a tool missing on this machine left it unread in part: kept, it would stay so
     after the tool is installed, since the file did not change."""
+    # What the pool tells `record_crash` if reading the file kills this worker.
+    storage = None if cache.folder is None else str(cache.folder)
+    note_work(json.dumps({"file": str(path), "school": str(folder), "cache": storage}))
     doc = extract(path, root=folder)
+    note_work("")
     if not doc.setup_problems:
         cache.put(_extraction_key(fid), doc)
     return doc
+
+
+def record_crash(crash: Crash) -> bool:
+    """`WorkerPool.on_crash` for the review: a file whose reading killed the worker (a
+    crash in a native library, the out-of-memory killer) is kept in the cache folder as
+    unreadable, with its error record, as a corrupt file's reading is. The school's review,
+    run again by the pool, finds it there and reads the rest; later runs, while the file
+    and the extractors' code stay the same, do not read it either. False when the worker
+    was not reading a file or the cache folder could not take the record: the pool then
+    runs the job again as it was."""
+    try:
+        note = json.loads(crash.note)
+        path, folder, storage = Path(note["file"]), Path(note["school"]), note["cache"]
+    except (ValueError, TypeError, KeyError):
+        return False
+    if storage is None:  # nowhere to keep the record: the pool runs the job again as it was
+        return False
+    reason = f"reading the file ended the process reading it ({crash.how}); it is left unread"
+    try:
+        fid = file_id(path, folder)
+    except OSError:
+        return False
+    kept = FileCache(Path(storage)).put(
+        _extraction_key(fid), unreadable(path, folder, "read", reason)
+    )
+    if kept:
+        logging.getLogger(__name__).warning(
+            "school %s: reading %s ended its worker process (%s); the file is recorded as "
+            "unreadable and the school reviewed without it",
+            folder.name,
+            path.name,
+            crash.how,
+        )
+    return kept
 
 
 def read_file(path: Path, folder: Path, result_storage: Path | None) -> bool:

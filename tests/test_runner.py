@@ -236,13 +236,11 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
 
 
 def test_default_runner_uses_every_core() -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from pipelines.pool import work_pool
+    from pipelines.pool import WorkerPool, work_pool
     from pipelines.review import task_runner
-    from pipelines.work import warm_worker
+    from pipelines.work import record_crash, warm_worker
 
     # The school tasks wait in threads of the flow's process; the work runs in processes.
     runner = task_runner()
@@ -250,9 +248,11 @@ def test_default_runner_uses_every_core() -> None:
     pool = work_pool()
     try:
         if (os.cpu_count() or 1) > 1:
-            assert isinstance(pool, ProcessPoolExecutor)
+            assert isinstance(pool, WorkerPool)
             assert pool._max_workers == os.cpu_count()
             assert pool._initializer is warm_worker  # models load once per worker process
+            # A worker that dies reading a file leaves it recorded as unreadable.
+            assert pool.on_crash is record_crash
         else:
             assert pool is None
     finally:

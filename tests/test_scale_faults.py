@@ -317,6 +317,73 @@ def test_an_unreachable_prefect_server_or_dask_scheduler_stops_the_run_before_an
         assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_a_worker_killed_reading_a_file_costs_the_run_that_file_only(tmp_path: Path) -> None:
+    """A worker process that dies reading a file (a segfault in a native library, the
+    out-of-memory killer; here SIGKILL from the test) costs the run that file, recorded as
+    unreadable in its school's sheet, and nothing else. A plain process pool broke at the
+    first death and failed every school not yet reviewed."""
+    import psutil
+
+    from tests.builders import rasterise
+
+    region = copy_sample(tmp_path / "region")
+    school = region / "school_03_kedrovskaya"
+    # The only scan of the region: while OCR reads it, its worker waits for tesseract, the
+    # one tesseract of the run, whose parent is therefore the worker to kill.
+    scan = rasterise(school / "Положение о ПОС.pdf", school / "Скан положения.jpg", pages=[0])
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipelines.cli", "review", str(region), "--out", str(out)]
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+    args = [*cmd, "--report-date", "2022-06-01", "--workers", "2", "--json"]
+    proc = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    killed = None
+    try:
+        deadline = time.monotonic() + 420
+        while killed is None:
+            assert proc.poll() is None, "the run ended before its scan was read"
+            assert time.monotonic() < deadline, "the scan was not read in time"
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                try:
+                    if child.name().startswith("tesseract"):
+                        killed = child.parent()
+                        killed.send_signal(signal.SIGKILL)
+                        break
+                except psutil.Error:  # gone meanwhile
+                    continue
+            time.sleep(0.02)
+        stdout, stderr = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == 0, stderr[-3000:]
+    assert "killed by SIGKILL" in stderr
+    summary = json.loads(stdout[stdout.index("{") :])
+    assert summary["failed"] == []
+    assert sorted(r["folder"] for r in summary["rows"]) == sorted(p.name for p in region.iterdir())
+    errors = {}
+    for sheet in out.glob("*/sheet.json"):
+        for error in json.loads(sheet.read_text(encoding="utf-8"))["errors"]:
+            errors[(sheet.parent.name, error["file"])] = error["reason"]
+    died = {k: v for k, v in errors.items() if "ended the process reading it" in v}
+    assert list(died) == [(school.name, scan.name)], errors
+    assert "killed by SIGKILL" in died[(school.name, scan.name)]
+
+
 def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: Path) -> None:
     """The CLI has its temporary Prefect server write task runs in batches and keep no
     events (`pipelines.prefect_env`): when the run ends, each school's task run must still
