@@ -15,6 +15,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -66,7 +67,7 @@ def work_pool(workers: int | None = None, jobs: int | None = None) -> WorkerPool
     reading, lemmatising, classifying and matching are CPU-bound Python and threads would
     share one core under the GIL; no more processes than `jobs`, the schools to review.
     None for one worker: the work runs in the flow's process, one school at a time."""
-    from pipelines.work import record_crash, warm_worker
+    from pipelines.work import STALL_AFTER_S, record_crash, warm_worker
 
     workers = workers_wanted(workers)
     if workers == 1:
@@ -76,6 +77,7 @@ def work_pool(workers: int | None = None, jobs: int | None = None) -> WorkerPool
         mp_context=mp_context(),
         initializer=warm_worker,
         on_crash=record_crash,
+        stall_after=STALL_AFTER_S,
     )
 
 
@@ -124,7 +126,12 @@ class WorkerPool(Executor):
     was reading as unreadable, so that the job does not read it again) the job runs again
     as well; otherwise it runs again `retries` times, then fails with `WorkerDied`. A
     death no job can be blamed for (a worker ended by SIGTERM from outside) counts against
-    every job that was running."""
+    every job that was running.
+
+    With `stall_after` (seconds), a worker whose note has not changed for that long is
+    killed, and its death dealt with as any other: a file that hangs a native reader (a
+    page pdfium or pdfminer never finishes, where the per-file budget is only checked
+    between pages) would otherwise hold the whole run for ever."""
 
     def __init__(
         self,
@@ -133,6 +140,7 @@ class WorkerPool(Executor):
         initializer: Callable[[], object] | None = None,
         on_crash: Callable[[Crash], bool] | None = None,
         retries: int = 1,
+        stall_after: float | None = None,
     ) -> None:
         self._max_workers = max_workers
         self._mp_context = mp_context
@@ -152,6 +160,11 @@ class WorkerPool(Executor):
         self._progress = False
         self._closed = False
         self._executor, self._processes = self._new_executor()
+        self.stall_after = stall_after
+        self._stalled: dict[int, float] = {}  # pid -> its note's age when the watch killed it
+        self._stop = threading.Event()
+        if stall_after:
+            threading.Thread(target=self._watch, name="worker-pool-watch", daemon=True).start()
 
     def _new_executor(self) -> tuple[ProcessPoolExecutor, dict[int, Any]]:
         executor = ProcessPoolExecutor(
@@ -224,8 +237,12 @@ class WorkerPool(Executor):
         notes = _read_notes(self._notes)
         for leftover in self._notes.iterdir():
             leftover.unlink(missing_ok=True)
+        with self._lock:
+            stalled, self._stalled = self._stalled, {}
         died = {
-            pid: _how(process.exitcode)
+            pid: f"stopped after {stalled[pid]:.0f} s without progress"
+            if pid in stalled
+            else _how(process.exitcode)
             for pid, process in processes.items()
             if process.exitcode not in (None, 0, -signal.SIGTERM)
         }
@@ -281,7 +298,35 @@ class WorkerPool(Executor):
                 del self._jobs[job.id]
                 job.future.set_exception(failure)
 
+    def _watch(self) -> None:
+        # A note is rewritten at each job's start and each file's reading (`note_work`):
+        # its age is how long the worker has been on one thing.
+        assert self.stall_after
+        while not self._stop.wait(min(5.0, self.stall_after / 4)):
+            now = time.time()
+            try:
+                notes = list(self._notes.iterdir())
+            except OSError:  # removed by `shutdown`
+                return
+            for path in notes:
+                try:
+                    pid, age = int(path.name), now - path.stat().st_mtime
+                except (OSError, ValueError):  # the job ended meanwhile
+                    continue
+                with self._lock:
+                    if age <= self.stall_after or pid in self._stalled:
+                        continue
+                    if pid not in self._processes:  # a note of a pool already replaced
+                        continue
+                    self._stalled[pid] = age
+                _log.warning("a worker process made no progress in %.0f s; stopping it", age)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._stop.set()
         with self._lock:
             self._closed = True
             executor = self._executor

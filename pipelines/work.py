@@ -35,6 +35,7 @@ from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
 from extractors.extract import extract, sha256_of, unreadable
 from extractors.model import Document
+from extractors.settings import DEFAULT_SETTINGS
 from pipelines import school as stages
 from pipelines.pool import Crash, note_work
 
@@ -324,6 +325,12 @@ def _read_and_keep(cache: FileCache, path: Path, folder: Path, fid: str) -> Docu
     if not doc.setup_problems:
         cache.put(_extraction_key(fid), doc)
     return doc
+
+
+# How long a worker may stay on one file, or on one school's scoring, before the pool stops
+# it (`WorkerPool.stall_after`): twice the per-file budget, which the readers only check
+# between pages, so a page that never ends is not caught by it.
+STALL_AFTER_S = 2 * DEFAULT_SETTINGS.max_seconds_per_file
 
 
 def record_crash(crash: Crash) -> bool:

@@ -238,6 +238,7 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
 def test_default_runner_uses_every_core() -> None:
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    from extractors.settings import DEFAULT_SETTINGS
     from pipelines.pool import WorkerPool, work_pool
     from pipelines.review import task_runner
     from pipelines.work import record_crash, warm_worker
@@ -251,8 +252,10 @@ def test_default_runner_uses_every_core() -> None:
             assert isinstance(pool, WorkerPool)
             assert pool._max_workers == os.cpu_count()
             assert pool._initializer is warm_worker  # models load once per worker process
-            # A worker that dies reading a file leaves it recorded as unreadable.
+            # A worker that dies reading a file leaves it recorded as unreadable, and one
+            # stuck on a file for twice the per-file budget is stopped.
             assert pool.on_crash is record_crash
+            assert pool.stall_after == 2 * DEFAULT_SETTINGS.max_seconds_per_file
         else:
             assert pool is None
     finally:

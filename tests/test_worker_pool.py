@@ -153,3 +153,40 @@ def test_workers_that_die_before_any_job_fail_the_jobs_not_the_pool_for_ever() -
             assert "keep dying" in str(job.exception())
     finally:
         pool.shutdown()
+
+
+def hangs_until(flag: str) -> str:
+    """A job stuck on one file (a page a native reader never finishes) until `flag` exists."""
+    if not Path(flag).exists():
+        note_work(flag)
+        time.sleep(600)
+    return "read"
+
+
+def makes_progress(steps: int) -> int:
+    for step in range(steps):
+        note_work(f"file {step}")
+        time.sleep(0.5)
+    return steps
+
+
+def test_a_worker_stuck_on_one_thing_is_stopped_and_its_file_recorded(tmp_path: Path) -> None:
+    crashes: list[Crash] = []
+
+    def record(crash: Crash) -> bool:
+        crashes.append(crash)
+        Path(crash.note).touch()
+        return True
+
+    pool = WorkerPool(2, SPAWN, on_crash=record, stall_after=1.5)
+    try:
+        # Longer in all than the limit, but a new note every half second: not stopped.
+        busy = pool.submit(makes_progress, 8)
+        stuck = pool.submit(hangs_until, str(tmp_path / "hangs.pdf"))
+        assert stuck.result(timeout=120) == "read"
+        assert busy.result(timeout=120) == 8
+    finally:
+        pool.shutdown()
+    (crash,) = crashes
+    assert crash.note == str(tmp_path / "hangs.pdf")
+    assert crash.how.startswith("stopped after ") and crash.how.endswith(" s without progress")
