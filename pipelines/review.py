@@ -306,7 +306,7 @@ def _review_after_reading(pool: Executor, folder: Path, files: list[Path], rest:
         wait(reads)
         try:
             work = pool.submit(review_school, folder, *rest)
-        except RuntimeError as exc:  # the pool was shut down or broke meanwhile
+        except RuntimeError as exc:  # the pool was shut down meanwhile
             sheet.set_exception(exc)
             return
         work.add_done_callback(lambda done: _pass_on(done, sheet))
