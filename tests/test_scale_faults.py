@@ -159,6 +159,18 @@ def test_unchanged_files_are_not_hashed_again_but_a_rewrite_is_caught(
     assert hashed == ["school_04_polyanskaya"] and reviewed == ["school_04_polyanskaya"]
 
 
+def _cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a CLI run in these tests: a Prefect home of the test's own (its
+    database survives a kill, as it would for a user) and not the developer's, and time
+    for a loaded machine to start the temporary server."""
+    return {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+
+
 def _finished(out: Path) -> dict[str, int]:
     """Schools finished so far, with the time their sheet was written."""
     return {
@@ -188,14 +200,7 @@ def test_killed_run_resumes_without_redoing_finished_schools(tmp_path: Path) -> 
         "2022-06-01",
         "--json",
     ]
-    env = {
-        **os.environ,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        # Both runs share one Prefect home (its database survives the kill, as it would for a
-        # user) but not the developer's; a loaded machine may start the server slowly.
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-    }
+    env = _cli_env(tmp_path)
     # Its own process group, so that the kill also takes its temporary Prefect server.
     proc = subprocess.Popen(
         cmd,
@@ -334,17 +339,11 @@ def test_a_worker_killed_reading_a_file_costs_the_run_that_file_only(tmp_path: P
     scan = rasterise(school / "Положение о ПОС.pdf", school / "Скан положения.jpg", pages=[0])
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pipelines.cli", "review", str(region), "--out", str(out)]
-    env = {
-        **os.environ,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-    }
     args = [*cmd, "--report-date", "2022-06-01", "--workers", "2", "--json"]
     proc = subprocess.Popen(
         args,
         cwd=ROOT,
-        env=env,
+        env=_cli_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
