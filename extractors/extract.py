@@ -16,6 +16,7 @@ from pathlib import Path
 
 from extractors.detect import detect
 from extractors.model import Document, ExtractionError
+from extractors.names import readable
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
 # Why a recognised but unread file is refused, by detect()'s kind.
@@ -72,7 +73,7 @@ def extract(
     """Read a file into the document model; failures become error records on the document."""
     settings = settings or DEFAULT_SETTINGS
     path = Path(path)
-    shown = str(path.relative_to(root)) if root else path.name
+    shown, codec = _shown(path, root)
     try:
         size = path.stat().st_size
         sha = sha256_of(path)
@@ -80,6 +81,11 @@ def extract(
     except OSError as exc:
         return _failed(shown, "", "unknown", "read", f"cannot read the file: {exc.strerror}")
     doc = Document(path=shown, sha256=sha, format=fmt)
+    if codec is not None:
+        doc.warnings.append(
+            f"the file's name is not UTF-8: shown as read in {codec}; the sheet's link to it "
+            "does not open it, renaming the file does"
+        )
     if fmt == "empty":
         return _fail(doc, "detect", "the file is empty (0 bytes)")
     if fmt == "unknown" and detail == "damaged zip":
@@ -192,12 +198,18 @@ def unreadable(path: Path, root: Path | None, stage: str, reason: str) -> Docume
     """The document of a file that could not be read for a reason found outside `extract`
     (the process reading it died): only its error record, as `extract` gives a corrupt
     file."""
-    shown = str(path.relative_to(root)) if root else path.name
+    shown, _ = _shown(path, root)
     try:
         sha, fmt = sha256_of(path), detect(path)[0]
     except OSError:
         sha, fmt = "", "unknown"
     return _failed(shown, sha, fmt, stage, reason)
+
+
+def _shown(path: Path, root: Path | None) -> tuple[str, str | None]:
+    """How the document names its file (its path in the school's folder), as valid text;
+    and the codec a name that was not UTF-8 was read with (`extractors.names.readable`)."""
+    return readable(path.relative_to(root) if root else path.name)
 
 
 def _failed(shown: str, sha: str, fmt: str, stage: str, reason: str) -> Document:

@@ -29,6 +29,7 @@ from expert_sheet.xlsx import write_summary_xlsx
 from extractors.detect import is_image
 from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
+from extractors.names import readable
 from pipelines import school as stages
 from pipelines.output_lock import output_lock
 from pipelines.pool import start_workers_early, work_pool, workers_wanted
@@ -181,10 +182,11 @@ def review_key(folder: Path, fingerprint: str, files: list[Path]) -> str:
     unchanged; anything changed is reviewed again. `files`: the school's files
     (`stages.school_files`)."""
     digest = hashlib.sha256()
-    for part in (str(folder.resolve()), fingerprint):
-        digest.update(part.encode() + b"\0")
+    for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
+        digest.update(part + b"\0")
     for path in files:
-        digest.update(f"{path.relative_to(folder)}\0{sha256_of(path)}\0".encode())
+        # The name's bytes as on disk: a name that is not UTF-8 cannot be encoded as text.
+        digest.update(os.fsencode(path.relative_to(folder)) + f"\0{sha256_of(path)}\0".encode())
     return digest.hexdigest()
 
 
@@ -194,11 +196,11 @@ def files_signature(folder: Path, fingerprint: str, files: list[Path]) -> str:
     changed, the files are hashed (`review_key`) and only a changed content makes the school
     be reviewed again."""
     digest = hashlib.sha256()
-    for part in (str(folder.resolve()), fingerprint):
-        digest.update(part.encode() + b"\0")
+    for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
+        digest.update(part + b"\0")
     for path in files:
         stamp = "\0".join(map(str, file_stamp(path)))
-        digest.update(f"{path.relative_to(folder)}\0{stamp}\0".encode())
+        digest.update(os.fsencode(path.relative_to(folder)) + f"\0{stamp}\0".encode())
     return digest.hexdigest()
 
 
@@ -475,13 +477,23 @@ def _expected_work(
 
 
 def _failed_sheet(folder: Path, report_date: date, reason: str) -> SchoolSheet:
+    name, _ = readable(folder.name)
     return SchoolSheet(
-        school=folder.name,
-        folder=folder.name,
+        school=name,
+        folder=name,
         report_date=report_date.isoformat(),
         failed=True,
-        errors=[ExtractionError(file=folder.name, stage="review", reason=reason)],
+        errors=[ExtractionError(file=name, stage="review", reason=reason)],
     )
+
+
+def _keep_failed(sheet: SchoolSheet, out_dir: Path) -> None:
+    """Write a failed school's row where its sheet would be, and leave it unfinished: the
+    next run reviews it again."""
+    target = out_dir / sheet.folder
+    target.mkdir(exist_ok=True)
+    (target / DONE_MARK).unlink(missing_ok=True)
+    (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
 
 
 @dataclass
@@ -497,6 +509,7 @@ class RegionPlan:
     model: str  # the promoted model's version (see `model_version`)
     finished: dict[Path, SchoolSheet] = field(default_factory=dict)
     keys: dict[Path, tuple[str, str]] = field(default_factory=dict)  # key, files' signature
+    refused: dict[Path, SchoolSheet] = field(default_factory=dict)  # not reviewed: failed rows
 
 
 def plan_region(
@@ -520,6 +533,17 @@ def plan_region(
     )
     fingerprint = run_fingerprint(report_date, settings_path)
     for folder in folders:
+        name, codec = readable(folder.name)
+        if codec is not None:
+            # A name no sheet, summary or Prefect parameter can hold as it is; renamed on
+            # the quiet, its outputs would no longer match its folder.
+            plan.refused[folder] = _failed_sheet(
+                folder,
+                report_date,
+                f"the folder's name is not UTF-8 (read in {codec} it says {name!r}); "
+                "give the folder a UTF-8 name and run the review again",
+            )
+            continue
         key, signature = school_key(folder, out_dir / folder.name, fingerprint, plan.files[folder])
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
@@ -672,13 +696,20 @@ def review_region(
                 when_work=None if dask_address else lambda: start_workers_early(workers),
             )
         sheets: dict[Path, SchoolSheet] = {}
+        for folder, refused in plan.refused.items():
+            logger.error("school %s not reviewed: %s", refused.folder, refused.errors[0].reason)
+            _keep_failed(refused, out_dir)
+            sheets[folder] = refused
+            _report("file", len(plan.files[folder]))
+            _report("school")
         for folder, earlier in plan.finished.items():
             sheets[folder] = earlier
             _report("file", len(plan.files[folder]))
             _report("school")
-        if sheets:
+        if plan.finished:
             logger.info(
-                "%d school(s) finished by an earlier run were not reviewed again", len(sheets)
+                "%d school(s) finished by an earlier run were not reviewed again",
+                len(plan.finished),
             )
         if plan.keys:
             rest = (out_dir, report_date, settings_path, plan.storage, plan.model)
@@ -791,10 +822,7 @@ def _collect(
     # One school's failure must not cost the region its review.
     get_run_logger().error("school %s failed: %s", folder.name, reason)
     sheet = _failed_sheet(folder, report_date, reason)
-    target = out_dir / folder.name
-    target.mkdir(exist_ok=True)
-    (target / DONE_MARK).unlink(missing_ok=True)
-    (target / "sheet.json").write_text(sheet.model_dump_json(indent=2), encoding="utf-8")
+    _keep_failed(sheet, out_dir)
     return sheet
 
 

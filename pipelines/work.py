@@ -207,8 +207,8 @@ def file_id(path: Path, root: Path) -> str:
     """A file's content and its place in the school: the content decides (a re-uploaded
     identical file is not read again, a changed one always is), and the place too, since
     the document records its path and a file without text is typed by its name."""
-    digest = hashlib.sha256(f"{path.relative_to(root).as_posix()}\0{sha256_of(path)}".encode())
-    return digest.hexdigest()
+    place = os.fsencode(path.relative_to(root).as_posix())  # bytes: the name may not be UTF-8
+    return hashlib.sha256(place + f"\0{sha256_of(path)}".encode()).hexdigest()
 
 
 def _extraction_prefix() -> str:
@@ -448,7 +448,7 @@ def review_school(
 def _lemmas_key(folder: Path) -> str:
     """Where the lemmas of a school's texts are kept between runs (see `lemma_memo`): by the
     school's folder, since a touched school asks again for the texts of its unchanged files."""
-    return _lemmas_prefix() + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()
+    return _lemmas_prefix() + hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()
 
 
 @cache
