@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from extractors.detect import detect
 from extractors.model import ExtractionError
+from extractors.names import decode_name
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
 # What reading one member can raise: corrupt data, an unsupported method (Deflate64 from
@@ -52,7 +53,8 @@ def member_name(info: zipfile.ZipInfo) -> str:
     Without the UTF-8 flag, zipfile decodes names as cp437; Windows' own archiver wrote them
     in the OEM code page, which for Russian Windows is cp866. Some tools write UTF-8 without
     setting the flag, so UTF-8 is tried first: cp866 bytes of Cyrillic text are almost never
-    valid UTF-8.
+    valid UTF-8. Then the name's bytes are read as names on disk are (`decode_name`: cp866
+    or cp1251, whichever reads as a name).
     """
     if info.flag_bits & _UTF8_FLAG:
         return info.filename
@@ -60,10 +62,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
         raw = info.filename.encode("cp437")
     except UnicodeEncodeError:  # already decoded some other way
         return info.filename
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp866", errors="replace")
+    return decode_name(raw)[0]
 
 
 def safe_parts(name: str) -> list[str] | None:

@@ -34,8 +34,16 @@ def readable(name: str | PurePath) -> tuple[str, str | None]:
         text.encode("utf-8")
         return text, None
     except UnicodeEncodeError:
+        return decode_name(os.fsencode(text))
+
+
+def decode_name(raw: bytes) -> tuple[str, str | None]:
+    """A name's bytes as text, and the codec used when they are not UTF-8 (None when they
+    are): see `readable`. Also for the names in a ZIP without its UTF-8 flag."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
         pass
-    raw = os.fsencode(text)
     best, best_codec, best_score = raw.decode("utf-8", "replace"), "utf-8 (damaged)", -1
     for codec in _CODECS:
         try:
