@@ -12,14 +12,14 @@ from extractors.settings import ExtractSettings
 from tests.builders import make_docx, make_pdf
 
 
-def _windows_zip(path: Path, files: dict[str, bytes]) -> Path:
+def _windows_zip(path: Path, files: dict[str, bytes], codec: str = "cp866") -> Path:
     """A ZIP as Windows' "Send to compressed folder" writes it on a Russian system: names in
-    cp866 and no UTF-8 flag. zipfile itself would flag non-ASCII names as UTF-8, so ASCII
-    placeholders of the same byte length are written and patched to the cp866 bytes."""
+    cp866 (`codec`) and no UTF-8 flag. zipfile itself would flag non-ASCII names as UTF-8,
+    so ASCII placeholders of the same byte length are written and patched to the bytes."""
     placeholders = {}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for i, (name, data) in enumerate(files.items()):
-            raw = name.encode("cp866")
+            raw = name.encode(codec)
             token = f"@{i:03d}".encode().ljust(len(raw), b"#")
             placeholders[token] = raw
             zf.writestr(token.decode("ascii"), data)
@@ -28,6 +28,16 @@ def _windows_zip(path: Path, files: dict[str, bytes]) -> Path:
         blob = blob.replace(token, raw)
     path.write_bytes(blob)
     return path
+
+
+def test_cp1251_names_of_tools_that_used_the_ansi_code_page_come_out_right(
+    tmp_path: Path,
+) -> None:
+    names = ["Приказ №5 от 12.03.docx", "Протокол совета.pdf"]
+    archive = _windows_zip(tmp_path / "ansi.zip", dict.fromkeys(names, b"x"), codec="cp1251")
+    with zipfile.ZipFile(archive) as zf:
+        assert all(not (i.flag_bits & 0x800) for i in zf.infolist())
+        assert [member_name(i) for i in zf.infolist()] == names
 
 
 def test_cp866_names_from_windows_come_out_right(tmp_path: Path) -> None:

@@ -64,3 +64,4 @@ def test_files_and_folders_not_named_in_utf8(prefect_harness, tmp_path: Path) ->
     assert any("not UTF-8" in w and "cp1251" in w for w in sheet["warnings"])
     # Found by its name ("АРП ..."), which only the decoded name shows.
     assert sheet["arp_file"] == arp.name
+
