@@ -27,8 +27,9 @@ def _plausible(text: str) -> int:
 def readable(name: str | PurePath) -> tuple[str, str | None]:
     """`name` (a file's name or relative path, as Python holds it) as valid text, and the
     codec its bytes were read with when they were not UTF-8 (None when they were). Of
-    Windows-1251 and cp866, the reading that looks more like a name wins; bytes neither
-    reads are shown as replacement marks."""
+    Windows-1251 and cp866, the reading that looks more like a name wins (cp866 has a
+    character for every byte, so some reading always exists, if not always a sensible
+    one)."""
     text = str(name)
     try:
         text.encode("utf-8")
@@ -44,7 +45,7 @@ def decode_name(raw: bytes) -> tuple[str, str | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    best, best_codec, best_score = raw.decode("utf-8", "replace"), "utf-8 (damaged)", -1
+    best, best_codec, best_score = "", "", -1
     for codec in _CODECS:
         try:
             candidate = raw.decode(codec)

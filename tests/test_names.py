@@ -31,7 +31,7 @@ def test_a_name_is_read_in_the_codec_that_gives_a_name(raw: bytes, text: str, co
     assert readable(_named(raw)) == (text, codec)
 
 
-def test_a_name_no_codec_reads_is_still_valid_text() -> None:
+def test_bytes_that_read_as_no_name_still_give_valid_text() -> None:
     shown, codec = readable(_named(b"\x98\xff-scan.pdf"))  # 0x98 is no cp1251 character
     assert codec is not None and "scan.pdf" in shown
     shown.encode("utf-8")  # what a sheet or a JSON file can hold
