@@ -161,13 +161,16 @@ def test_unchanged_files_are_not_hashed_again_but_a_rewrite_is_caught(
 
 def _cli_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a CLI run in these tests: a Prefect home of the test's own (its
-    database survives a kill, as it would for a user) and not the developer's, and time
-    for a loaded machine to start the temporary server."""
+    database survives a kill, as it would for a user) and not the developer's, time for a
+    loaded machine to start the temporary server, and a temporary folder of the test's own
+    (a killed run cannot remove its workers' notes, see `pipelines.pool.WorkerPool`)."""
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     return {
         **os.environ,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "TMPDIR": str(tmp_path / "tmp"),
     }
 
 
