@@ -247,7 +247,7 @@ class WorkerPool(Executor):
             if process.exitcode not in (None, 0, -signal.SIGTERM)
         }
         with self._lock:
-            running = {job_id: note for job_id, note in notes.values() if job_id in self._jobs}
+            running = {job_id for job_id, _ in notes.values() if job_id in self._jobs}
             blamed = [
                 (self._jobs[notes[pid][0]], how, notes[pid][1])
                 for pid, how in died.items()
@@ -256,8 +256,9 @@ class WorkerPool(Executor):
             if not died:  # nobody to tell apart: every job that was running is a suspect
                 for job_id in running:
                     self._jobs[job_id].strikes += 1
+        dealt_with = False
         for job, how, note in blamed:
-            _log.warning("a worker process died (%s); its job runs again", how)
+            _log.warning("a worker process died (%s)", how)
             job.crashes += 1
             job.how = how
             dealt = False
@@ -267,11 +268,11 @@ class WorkerPool(Executor):
                 except Exception:  # then the job runs again as if nothing was done
                     _log.exception("recording a worker's death failed")
             if dealt:
-                self._progress = True
+                dealt_with = True
             else:
                 job.strikes += 1
         with self._lock:
-            self._fruitless = 0 if self._progress else self._fruitless + 1
+            self._fruitless = 0 if self._progress or dealt_with else self._fruitless + 1
             self._progress = False
             hopeless = self._fruitless > self.retries
             if self._closed:  # shut down meanwhile: what was to run again never will
@@ -290,7 +291,7 @@ class WorkerPool(Executor):
                     times = max(job.crashes, job.strikes)
                     failure = WorkerDied(f"its worker process died {times} time(s){how}")
                 elif hopeless:
-                    how = ", ".join(sorted(set(died.values()))) or "no job was running"
+                    how = ", ".join(sorted(set(died.values()))) or "no exit code says why"
                     failure = WorkerDied(f"the worker processes keep dying ({how})")
                 else:
                     self._start(job)
