@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
+from urllib.parse import unquote
 
 import docx
 from reportlab.lib import colors
@@ -14,6 +15,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def linked(sheet_dir: Path, target: str) -> Path:
+    """Where a workbook's relative link (openpyxl's `hyperlink.target`) leads from the
+    workbook's folder, as Excel follows it: its escapes (%20...) decoded, backslashes as
+    separators. Not resolved, so a test can check the link is relative."""
+    relative = Path(*PureWindowsPath(unquote(target)).parts)
+    assert not relative.is_absolute(), target
+    return sheet_dir / relative
 
 
 def copy_sample(target: Path, names: list[str] | None = None) -> Path:

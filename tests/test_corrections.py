@@ -201,7 +201,7 @@ def test_every_sheet_shades_what_the_expert_edits_and_bolds_its_headers(
     """The look experts rely on, in every school's workbook (each written with its own style
     table): shaded columns are the ones read back as corrections, headers bold, text wrapped,
     documents as hyperlinks."""
-    from expert_sheet.xlsx import EDIT_FILL, HEAD_FILL
+    from expert_sheet.xlsx import EDIT_COLOUR, HEAD_COLOUR
 
     editable = {
         "Экспертный лист": {"Балл эксперта", "Комментарий эксперта"},
@@ -210,7 +210,7 @@ def test_every_sheet_shades_what_the_expert_edits_and_bolds_its_headers(
         "Вне плана": {"Исправление: мероприятия (через ;)", "Комментарий эксперта"},
         "Документы": {"Исправление: тип", "Комментарий эксперта"},
     }
-    edit, head = EDIT_FILL.fgColor.rgb, HEAD_FILL.fgColor.rgb
+    edit, head = "FF" + EDIT_COLOUR, "FF" + HEAD_COLOUR  # ARGB, opaque
     sheets = sorted(sample_review.glob("*/sheet.xlsx"))
     assert len(sheets) >= 5
     for path in sheets:

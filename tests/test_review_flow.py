@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.builders import copy_sample
+from tests.builders import copy_sample, linked
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -115,7 +115,7 @@ def test_xlsx_sheet_reads_back(reviewed: Path) -> None:
     assert rows == sheet["scores"]
     docs = wb["Документы"]
     link = docs.cell(row=2, column=1).hyperlink.target
-    target = (reviewed / folder / link).resolve()
+    target = linked(reviewed / folder, link).resolve()
     # Hyperlinks are relative, so they resolve to the export's file from the sheet's folder.
     assert target == (SAMPLE / folder / docs.cell(row=2, column=1).value).resolve()
 
@@ -256,7 +256,8 @@ def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
 
     export = tmp_path / "bundle" / "export" / "school"
     (export / "sub").mkdir(parents=True)
-    for name in ("Протокол.pdf", "sub/Приказ.docx", "Письмо.pdf"):
+    # Spaces, "#" and "%" in names: a link's path is escaped as Excel escapes it.
+    for name in ("Протокол №2 #1 (100%).pdf", "sub/Приказ.docx", "Письмо.pdf"):
         (export / name).write_bytes(b"x")
     deadline = parse_deadline("До 01.03.2022")
     sheet = SchoolSheet(
@@ -270,12 +271,12 @@ def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
                 activity="Педсовет",
                 deadline=deadline,
                 status="confirmed",
-                documents=["Протокол.pdf", "sub/Приказ.docx"],
+                documents=["Протокол №2 #1 (100%).pdf", "sub/Приказ.docx"],
             ),
             ItemRecord(number="2", activity="Семинар", deadline=deadline),
         ],
         documents=[
-            DocRecord(file="Протокол.pdf", confirms=["1"], match_pages={"1": 2}),
+            DocRecord(file="Протокол №2 #1 (100%).pdf", confirms=["1"], match_pages={"1": 2}),
             DocRecord(file="sub/Приказ.docx", confirms=["1"]),
             DocRecord(file="Письмо.pdf", off_plan=True),
         ],
@@ -286,20 +287,19 @@ def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     ws = wb["Мероприятия"]
     first, second = ws.cell(2, ITEM_DOCS_COLUMN), ws.cell(2, ITEM_DOCS_COLUMN + 1)
-    assert first.value == "Протокол.pdf, с. 2" and second.value == "sub/Приказ.docx"
-    for cell, name in ((first, "Протокол.pdf"), (second, "sub/Приказ.docx")):
-        assert not Path(cell.hyperlink.target).is_absolute()
-        assert (out.parent / cell.hyperlink.target).resolve() == (export / name).resolve()
+    assert first.value == "Протокол №2 #1 (100%).pdf, с. 2" and second.value == "sub/Приказ.docx"
+    for cell, name in ((first, "Протокол №2 #1 (100%).pdf"), (second, "sub/Приказ.docx")):
+        assert linked(out.parent, cell.hyperlink.target).resolve() == (export / name).resolve()
     assert ws.cell(3, ITEM_DOCS_COLUMN).value is None  # item 2 has no documents
     # The expert's columns are marked and the status correction is a drop-down list.
     assert ws.cell(1, 7).value == "Исправление: статус"
     assert any("G2" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
     off = wb["Вне плана"].cell(2, 1)
     assert off.value == "Письмо.pdf"
-    assert (out.parent / off.hyperlink.target).resolve() == (export / "Письмо.pdf").resolve()
+    assert linked(out.parent, off.hyperlink.target).resolve() == (export / "Письмо.pdf").resolve()
     # Moving the output together with the export keeps the links working.
     (tmp_path / "bundle").rename(tmp_path / "moved")
-    assert (tmp_path / "moved" / "out" / "school" / first.hyperlink.target).is_file()
+    assert linked(tmp_path / "moved" / "out" / "school", first.hyperlink.target).is_file()
 
 
 def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> None:
@@ -312,7 +312,7 @@ def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> No
             assert len(cells) == len(item["documents"]), (folder, item["number"])
             for cell, name in zip(cells, item["documents"], strict=True):
                 assert cell.value.startswith(name)
-                target = (reviewed / folder / cell.hyperlink.target).resolve()
+                target = linked(reviewed / folder, cell.hyperlink.target).resolve()
                 assert target == (SAMPLE / folder / name).resolve()
 
 
