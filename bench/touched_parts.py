@@ -19,7 +19,8 @@ from the first run's cache, so the changed file is read again every time):
 - `sheet`: `sheet.xlsx` and `sheet.json` written (`pipelines.work.write_school`).
 
 And once: the document-type model's call on 1 and on 14 documents (its cost before the first
-document), an empty five-sheet openpyxl workbook created and saved, and the TLS context
+document), an empty five-sheet workbook created and saved as the sheets are (XlsxWriter, in
+memory; openpyxl's before s19), and the TLS context
 Prefect's API client builds for every flow run (`ssl.create_default_context` with certifi's
 bundle, as `prefect.client.orchestration` does).
 """
@@ -67,7 +68,7 @@ def measure(schools: int, seed: int, repeats: int, work: Path) -> dict:
     touched = sorted({p.parent for p in changed})
 
     import certifi
-    from openpyxl import Workbook
+    import xlsxwriter
 
     import pipelines.warm  # noqa: F401 - warms this process as the fork server is warmed
     from classifiers.lemmas import memo as lemma_memo
@@ -123,10 +124,10 @@ def measure(schools: int, seed: int, repeats: int, work: Path) -> dict:
     readable = [d for f in touched for d in school_documents(f, cache, model)[0] if d.ok]
 
     def empty_workbook() -> None:
-        wb = Workbook()
-        for n in range(4):
-            wb.create_sheet(str(n))
-        wb.save(io.BytesIO())
+        wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+        for n in range(5):
+            wb.add_worksheet(str(n))
+        wb.close()
 
     once = {
         "model_1_doc_ms": _cpu_ms(lambda: classifier.predict(readable[:1]), repeats),

@@ -12,8 +12,8 @@ from classifiers import vocabulary
 from pipelines.work import model_version, review_school, warm_worker
 
 # A small school of the bundled sample, reviewed once here: what loads on first use
-# (pdfminer's fonts and encodings, python-docx's parts, the matcher's settings, openpyxl's
-# styles) is then in memory before the fork, not loaded again by every worker of every run.
+# (pdfminer's fonts and encodings, python-docx's parts, the matcher's settings, XlsxWriter's
+# modules) is then in memory before the fork, not loaded again by every worker of every run.
 # Measured in a fresh worker: its first PDF took 137-171 CPU-ms to read and its first DOCX
 # 57-82, against 8 and 11 with this; the review itself costs the fork server 0.8 s.
 _EXERCISE = Path(__file__).resolve().parents[1] / "data" / "sample" / "school_01_sosnovskaya"
