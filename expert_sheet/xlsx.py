@@ -45,10 +45,13 @@ STATUS_RU = {
 ITEM_DOCS_COLUMN = 9
 META_SHEET = "meta"
 
-# Characters Excel writes escaped in a link's path (XlsxWriter's own table), and "#", which
-# XlsxWriter would otherwise take for the start of a place inside the file.
+# Characters Excel writes escaped in a link's path (XlsxWriter's own table); "#", which
+# XlsxWriter would otherwise take for the start of a place inside the file; and control
+# characters, which a file name may hold but XML may not: XlsxWriter escapes them in a
+# cell's text (_x000B_) but not in a link, whose workbook would then not open.
 _ESCAPES = str.maketrans(
     {
+        **{chr(c): f"%{c:02x}" for c in (*range(0x20), 0x7F)},
         "%": "%25",
         '"': "%22",
         " ": "%20",

@@ -302,6 +302,34 @@ def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
     assert linked(tmp_path / "moved" / "out" / "school", first.hyperlink.target).is_file()
 
 
+def test_sheet_opens_when_names_and_texts_hold_control_characters(tmp_path: Path) -> None:
+    """A file name may hold characters XML may not (a vertical tab from a Windows archive),
+    and so may a text read from a PDF: the workbook still opens, and the link leads to the
+    file."""
+    from expert_sheet.records import DocRecord, SchoolSheet
+    from expert_sheet.xlsx import write_sheet_xlsx
+
+    export = tmp_path / "export" / "school"
+    export.mkdir(parents=True)
+    name = "Акт\x0bпроверки\x01.pdf"
+    (export / name).write_bytes(b"x")
+    sheet = SchoolSheet(
+        school="МОУ СШ № 1\x02",
+        folder="school",
+        report_date="2022-06-01",
+        reasons={"K2": "нет\x0cдокумента"},
+        documents=[DocRecord(file=name, off_plan=True, type_reasons=["слово\x1f"])],
+        off_plan=[name],
+    )
+    out = tmp_path / "out" / "school" / "sheet.xlsx"
+    write_sheet_xlsx(sheet, out, export)
+    wb = openpyxl.load_workbook(out)
+    for title in ("Документы", "Вне плана"):
+        cell = wb[title].cell(2, 1)
+        assert linked(out.parent, cell.hyperlink.target).resolve() == (export / name).resolve()
+    assert "нет" in wb["Экспертный лист"].cell(8, 4).value
+
+
 def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> None:
     for folder in truths():
         wb = openpyxl.load_workbook(reviewed / folder / "sheet.xlsx")
