@@ -93,8 +93,9 @@ class _Formats:
 
 
 def _new_workbook(buffer: io.BytesIO) -> tuple[Workbook, _Formats]:
-    # In memory: XlsxWriter's default writes each part to a temporary file first.
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # In memory: XlsxWriter's default writes each part to a temporary file first. A number
+    # that is none (a NaN probability) becomes Excel's #NUM! instead of failing the sheet.
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
     return wb, _Formats.of(wb)
 
 

@@ -330,6 +330,22 @@ def test_sheet_opens_when_names_and_texts_hold_control_characters(tmp_path: Path
     assert "нет" in wb["Экспертный лист"].cell(8, 4).value
 
 
+def test_sheet_is_written_with_a_probability_that_is_no_number(tmp_path: Path) -> None:
+    from expert_sheet.records import DocRecord, SchoolSheet
+    from expert_sheet.xlsx import write_sheet_xlsx
+
+    sheet = SchoolSheet(
+        school="Ш",
+        folder="school",
+        report_date="2022-06-01",
+        documents=[DocRecord(file="a.pdf", probability=float("nan"))],
+    )
+    out = tmp_path / "sheet.xlsx"
+    write_sheet_xlsx(sheet, out, tmp_path)
+    # Excel shows its error value, written as a formula that is that value.
+    assert openpyxl.load_workbook(out)["Документы"].cell(2, 4).value == "=#NUM!"
+
+
 def test_items_sheet_of_the_sample_links_matched_documents(reviewed: Path) -> None:
     for folder in truths():
         wb = openpyxl.load_workbook(reviewed / folder / "sheet.xlsx")
