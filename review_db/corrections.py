@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, select
 
@@ -84,7 +85,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # A character XML cannot hold (a file name's vertical tab) is kept in the workbook as
+    # Excel keeps it, "_x000B_"; openpyxl hands that back as it is.
+    return unescape(str(value)).strip()
 
 
 def _columns(ws: Worksheet, header_row: int) -> dict[str, int]:

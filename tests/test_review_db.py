@@ -365,3 +365,23 @@ def test_cli_import_and_agreement(recorded, capsys, monkeypatch) -> None:
     monkeypatch.delenv("EVIDENCE_REVIEW_DB", raising=False)
     assert main(["agreement"]) == 2  # nothing says where the database is
     assert "no database" in capsys.readouterr().err
+
+
+def test_a_document_named_with_a_control_character_takes_corrections(tmp_path: Path) -> None:
+    """The sheet keeps such a name escaped as Excel does (_x000B_); read back, it is the
+    document's name again, so the expert's correction on its row is not refused."""
+    region, out = write_run(tmp_path)
+    name = "Справка\x0bк педсовету.docx"
+    sheet = SchoolSheet.model_validate_json((out / "A" / "sheet.json").read_text("utf-8"))
+    sheet.documents[-1].file, sheet.off_plan = name, [name]
+    (out / "A" / "sheet.json").write_text(sheet.model_dump_json(), encoding="utf-8")
+    write_sheet_xlsx(sheet, out / "A" / "sheet.xlsx", region / "A")
+    engine = open_engine(out_dir=out)
+    record_run(engine, region, out, REPORT)
+    row = 1 + len(sheet.documents)  # the documents sheet's last row: this document
+    path = edit(out / "A" / "sheet.xlsx", {("Документы", f"H{row}"): "order"})
+    result = import_sheet(engine, path, "Иванова")
+    assert result.status == "stored", result.rejections
+    with session_scope(engine) as s:
+        stored = s.scalars(select(Correction)).all()
+        assert [(c.target, c.value) for c in stored] == [(name, "order")]
