@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.escape import unescape
 
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
@@ -31,7 +32,9 @@ def _text(value) -> str:
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    # Excel keeps a character XML cannot hold as "_x000D_" (a carriage return pasted from
+    # Windows text, common in roadmaps' cells); openpyxl hands that back as it is.
+    return unescape(str(value))
 
 
 def extract_xlsx(path: Path, doc: Document, settings: ExtractSettings | None = None) -> Document:

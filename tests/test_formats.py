@@ -230,6 +230,27 @@ def test_xlsx_dates_and_numbers_read_as_written(tmp_path: Path) -> None:
     assert doc.tables[0].row_texts()[1] == ["1", "Семинар", "31.05.2022"]
 
 
+def test_xlsx_carriage_returns_kept_as_excel_keeps_them(tmp_path: Path) -> None:
+    """Excel writes a carriage return in a cell as "_x000D_" (XlsxWriter does the same), and
+    openpyxl reads that text back as it is: the roadmap must not carry it."""
+    import xlsxwriter
+
+    path = tmp_path / "ДК.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("ДК")
+    sheet.write_string(0, 0, "Дорожная карта")
+    for r, row in enumerate(
+        [["№", "Мероприятие", "Сроки"], ["1", "Семинар\r\nдля педагогов", "до 01.03.2022\r\n"]]
+    ):
+        for c, value in enumerate(row):
+            sheet.write_string(r + 2, c, value)
+    book.close()
+    assert b"_x000D_" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")
+    texts = extract(path).tables[0].row_texts()
+    assert "_x000D_" not in repr(texts)
+    assert texts[1][2] == "до 01.03.2022"
+
+
 def test_plain_text_in_windows_1251(tmp_path: Path) -> None:
     path = tmp_path / "отчёт.pdf"
     path.write_bytes("Отчёт о проведении семинара\r\n\r\nПроведено 12 занятий".encode("cp1251"))
