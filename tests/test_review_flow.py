@@ -57,7 +57,17 @@ def test_every_school_has_sheets_and_the_region_a_summary(reviewed: Path) -> Non
     summary = json.loads((reviewed / "summary.json").read_text(encoding="utf-8"))
     assert summary["schools"] == len(truths())
     assert len(summary["rows"]) == len(truths())
-    assert (reviewed / "summary.xlsx").exists()
+    # The workbook for the region's operator says what summary.json says.
+    from expert_sheet.rubric import CRITERIA as WORDING
+
+    ws = openpyxl.load_workbook(reviewed / "summary.xlsx")["Итоги"]
+    rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
+    for key in ("K2", "K3", "K4", "K5", "K6"):
+        stat = summary["criteria"][key]
+        assert rows[WORDING[key]][:2] == (stat["count"], f"{stat['percent']:g}%"), key
+    for school in summary["rows"]:
+        assert rows[school["school"]][0] == school["k1"]
+        assert rows[school["school"]][2] == school["total"]
 
 
 # How many of the sample's criteria may differ from the truth: issue 6's target, at least 90%
