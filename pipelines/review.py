@@ -181,13 +181,7 @@ def review_key(folder: Path, fingerprint: str, files: list[Path]) -> str:
     fingerprint. A run killed half-way and started again skips the schools whose key is
     unchanged; anything changed is reviewed again. `files`: the school's files
     (`stages.school_files`)."""
-    digest = hashlib.sha256()
-    for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
-        digest.update(part + b"\0")
-    for path in files:
-        # The name's bytes as on disk: a name that is not UTF-8 cannot be encoded as text.
-        digest.update(os.fsencode(path.relative_to(folder)) + f"\0{sha256_of(path)}\0".encode())
-    return digest.hexdigest()
+    return _school_digest(folder, fingerprint, files, sha256_of)
 
 
 def files_signature(folder: Path, fingerprint: str, files: list[Path]) -> str:
@@ -195,12 +189,20 @@ def files_signature(folder: Path, fingerprint: str, files: list[Path]) -> str:
     and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
     changed, the files are hashed (`review_key`) and only a changed content makes the school
     be reviewed again."""
+    return _school_digest(folder, fingerprint, files, lambda p: "\0".join(map(str, file_stamp(p))))
+
+
+def _school_digest(
+    folder: Path, fingerprint: str, files: list[Path], of_file: Callable[[Path], str]
+) -> str:
+    """The folder, the run's fingerprint, and each file's place and `of_file` (its content's
+    hash, or its stamp), hashed together."""
     digest = hashlib.sha256()
     for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
         digest.update(part + b"\0")
     for path in files:
-        stamp = "\0".join(map(str, file_stamp(path)))
-        digest.update(os.fsencode(path.relative_to(folder)) + f"\0{stamp}\0".encode())
+        # The name's bytes as on disk: a name that is not UTF-8 cannot be encoded as text.
+        digest.update(os.fsencode(path.relative_to(folder)) + f"\0{of_file(path)}\0".encode())
     return digest.hexdigest()
 
 
