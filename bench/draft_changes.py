@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale import change_files, make_region, review_in_new_process
+from bench.scale import change_files, make_region, pick_files, review_in_new_process
 from expert_sheet.records import SchoolSheet
 from pipelines.review import _school_markdown
 
@@ -36,15 +36,9 @@ def _drafts(out: Path) -> dict[str, str]:
     }
 
 
-def _picked(region: Path, seed: int) -> list[Path]:
-    # The files `change_files` picks: the same sample of the same sorted list.
-    files = sorted(p for p in region.rglob("*") if p.is_file())
-    return random.Random(seed).sample(files, max(1, round(0.05 * len(files))))
-
-
 def _replace(region: Path, seed: int) -> list[Path]:
     files = sorted(p for p in region.rglob("*") if p.is_file())
-    rng, picked = random.Random(seed + 7), _picked(region, seed)
+    rng, picked = random.Random(seed + 7), pick_files(region, 0.05, seed)
     for path in picked:
         others = [q for q in files if q.suffix == path.suffix and q.parent != path.parent]
         path.write_bytes(rng.choice(others).read_bytes())
@@ -53,7 +47,7 @@ def _replace(region: Path, seed: int) -> list[Path]:
 
 def _add(region: Path, seed: int) -> list[Path]:
     files = sorted(p for p in region.rglob("*") if p.is_file())
-    rng, picked = random.Random(seed + 7), _picked(region, seed)
+    rng, picked = random.Random(seed + 7), pick_files(region, 0.05, seed)
     for n, path in enumerate(picked):
         # Not another school's АРП: a second roadmap is not what a school adds.
         source = rng.choice([q for q in files if q.parent != path.parent and "АРП" not in q.name])

@@ -316,11 +316,16 @@ def make_region(n: int, work: Path, seed: int, scan_every: int) -> tuple[Path, i
     return region, scans
 
 
-def change_files(region: Path, share: float, seed: int) -> list[Path]:
-    """Change `share` of the files in place, picked at random over the whole region (so they
-    fall in about half of the schools or more), keeping each one readable."""
+def pick_files(region: Path, share: float, seed: int) -> list[Path]:
+    """`share` of the region's files, picked at random over the whole region (so they fall
+    in about half of the schools or more): the files `change_files` changes."""
     files = sorted(p for p in region.rglob("*") if p.is_file())
-    picked = random.Random(seed).sample(files, max(1, round(share * len(files))))
+    return random.Random(seed).sample(files, max(1, round(share * len(files))))
+
+
+def change_files(region: Path, share: float, seed: int) -> list[Path]:
+    """Change the files `pick_files` picks in place, keeping each one readable."""
+    picked = pick_files(region, share, seed)
     _change(picked)
     return picked
 
