@@ -1,7 +1,7 @@
 """Page images -> blocks and ruled tables, through the tesseract CLI.
 
 One tesseract process per page, single-threaded (OMP_THREAD_LIMIT=1 is 6-7x faster on these
-2-core machines than letting OpenMP spin), reading an uncompressed image from a temporary file
+2-core machines than letting OpenMP spin), reading an uncompressed image from a file in memory
 and writing TSV: every word with its box and confidence. Blocks are tesseract's paragraphs;
 tables come from the page's ruling lines found in the pixels, with each word put in the cell
 holding its centre.
@@ -16,6 +16,8 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,25 +82,48 @@ def _run(
     """`tool IMAGE stdout options...` on one image, in one of `parallel` machine-wide slots
     (0: one per core), tried again with a growing pause when it crashes; a timeout or a
     missing tool is final."""
-    # Not stdin: a 200 dpi page (4 MB) sent as PGM through stdin cost tesseract 0.25 s more
-    # CPU than the same page as a BMP file (0.40 against 0.16 s on a blank page; on written
-    # pages 1.82 against 1.65), for the very same TSV. Writing the BMP costs us 4 ms; a PNG,
-    # which tesseract also reads quickly, 75 ms.
-    with tempfile.NamedTemporaryFile(prefix="er-ocr-", suffix=".bmp") as page:
-        _bmp(image).save(page, format="BMP")
-        page.flush()
-        args = [tool, page.name, "stdout", *options]
+    with _page_file(image) as (name, fds):
+        args = [tool, name, "stdout", *options]
 
         def once() -> str:
             with tool_slot("tesseract", parallel or os.cpu_count() or 1):
-                return _run_once(args, timeout)
+                return _run_once(args, timeout, fds)
 
         return with_retries(once, _Crashed, delays=(0.5, 2.0) if retry else ())
 
 
-def _run_once(args: list[str], timeout: float) -> str:
+@contextmanager
+def _page_file(image: Image.Image) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """The page as a BMP file tesseract opens by name: its name and the descriptors the
+    tool must inherit to open it.
+
+    Not stdin: a 200 dpi page (4 MB) sent as PGM through stdin cost tesseract 0.25 s more
+    CPU than the same page as a BMP file (0.40 against 0.16 s on a blank page; on written
+    pages 1.82 against 1.65), for the very same TSV. Writing the BMP costs us 4 ms; a PNG,
+    which tesseract also reads quickly, 75 ms. On Linux the file is a memfd, memory that
+    is freed when its last holder exits: a worker killed during OCR (a stopped run, the
+    pool's stall watch) used to leave its 3 MB page in the temporary folder for good."""
+    if not hasattr(os, "memfd_create"):
+        with tempfile.NamedTemporaryFile(prefix="er-ocr-", suffix=".bmp") as page:
+            _bmp(image).save(page, format="BMP")
+            page.flush()
+            yield page.name, ()
+        return
+    fd = os.memfd_create("er-ocr-page", os.MFD_CLOEXEC)
     try:
-        proc = subprocess.run(args, capture_output=True, timeout=timeout, env=_env(), check=False)
+        with os.fdopen(fd, "wb", closefd=False) as page:
+            _bmp(image).save(page, format="BMP")
+        # Opening /dev/fd/N opens the file afresh, from its start, in each try.
+        yield f"/dev/fd/{fd}", (fd,)
+    finally:
+        os.close(fd)
+
+
+def _run_once(args: list[str], timeout: float, fds: tuple[int, ...] = ()) -> str:
+    try:
+        proc = subprocess.run(
+            args, capture_output=True, timeout=timeout, env=_env(), check=False, pass_fds=fds
+        )
     except FileNotFoundError as exc:
         raise OcrUnavailable(
             "tesseract is not installed (run scripts/install-system-deps.sh)"

@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -367,18 +369,23 @@ def test_a_killed_holder_frees_its_slot(tmp_path: Path, monkeypatch) -> None:
         assert number == 0
 
 
-def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) -> None:
+def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch, tmp_path) -> None:
+    import tempfile
+
     from PIL import Image
 
     from extractors import ocr
 
     monkeypatch.setattr(slots.time, "sleep", lambda _s: None)
+    monkeypatch.setenv("EVIDENCE_REVIEW_SLOT_DIR", str(tmp_path / "slots"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     page = Image.new("L", (40, 30), 255)
     page.putpixel((3, 4), 0)
     calls: list[str] = []
     seen: list[str] = []
 
-    def crash_once(args, timeout):
+    def crash_once(args, timeout, fds):
         calls.append("run")
         seen.append(args[1])
         # Each try reads the page itself from the file named in its command line.
@@ -391,9 +398,9 @@ def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) ->
     monkeypatch.setattr(ocr, "_run_once", crash_once)
     assert ocr._run("tesseract", page, ["tsv"], 5) == "tsv"
     assert len(calls) == 2
-    assert not os.path.exists(seen[0])  # the page's file is not left behind
+    assert list((tmp_path / "tmp").iterdir()) == []  # the page's file is not left behind
 
-    def too_slow(args, timeout):
+    def too_slow(args, timeout, fds):
         calls.append("slow")
         raise ocr.OcrFailed("OCR took longer than 5 s")
 
@@ -401,6 +408,46 @@ def test_a_crashed_tesseract_is_tried_again_but_a_timeout_is_not(monkeypatch) ->
     with pytest.raises(ocr.OcrFailed):
         ocr._run("tesseract", page, ["tsv"], 5)
     assert calls.count("slow") == 1
+
+
+_OCR_A_PAGE = r"""
+import sys
+from PIL import Image
+from extractors import ocr
+
+ocr._run(sys.argv[1], Image.new("L", (64, 48), 255), ["tsv"], 120, retry=False)
+"""
+
+
+def test_a_worker_killed_during_ocr_leaves_no_page_in_the_temporary_folder(tmp_path) -> None:
+    # A stopped run or the pool's stall watch kills a worker with SIGKILL: nothing of ours
+    # runs after it, so the page tesseract is reading must not be a file in the temp folder.
+    started = tmp_path / "started.bmp"
+    tool = tmp_path / "fake-tesseract"
+    tool.write_text(
+        f'#!/bin/sh\ncat "$1" > {started}.part && mv {started}.part {started}\nexec sleep 120\n'
+    )
+    tool.chmod(0o755)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "EVIDENCE_REVIEW_SLOT_DIR": str(tmp_path / "slots")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _OCR_A_PAGE, str(tool)], cwd=ROOT, env=env, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        # The tool was given the page, read through the name in its command line.
+        from PIL import Image
+
+        with Image.open(started) as page:
+            assert page.size == (64, 48)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker and its tool alike
+        proc.wait(timeout=30)
+    assert list(tmp.iterdir()) == []
 
 
 _PROBE = r"""
