@@ -47,7 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="evidence-bench-one-"))
+    with tempfile.TemporaryDirectory(
+        prefix="evidence-bench-one-", ignore_cleanup_errors=True
+    ) as tmp:
+        return _run(args, Path(tmp))
+
+
+def _run(args: argparse.Namespace, work: Path) -> int:
     region, _ = make_region(args.schools, work, args.seed, scan_every=3)
     school = sorted(p for p in region.iterdir() if p.is_dir())[0]
     pdfs = sorted(p for p in school.iterdir() if p.suffix == ".pdf" and not _is_arp(p))
