@@ -230,6 +230,11 @@ def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
     except OSError:
+        if not stat.S_ISREG(os.stat(src).st_mode):
+            # A pipe or device on another file system: copying one waits or fails. A pipe
+            # stands in for it, for the school's listing to report (`refusal`).
+            os.mkfifo(dst)
+            return
         shutil.copy2(src, dst)
 
 
@@ -252,13 +257,18 @@ def prepare_input(
             shutil.rmtree(root)
         report = expand_archive(source, root, settings, source.name)
         return _single_folder(root), report.errors
-    zips = [p for p in sorted(source.rglob("*")) if p.is_file() and _is_zip(p)]
+    # Not through links: a linked ZIP is whatever the link points at (`refusal`).
+    zips = [
+        p for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink() and _is_zip(p)
+    ]
     if not zips:
         return source, []
     root = workdir / source.name
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(source, root, copy_function=_link_or_copy)
+    # Links are mirrored as links: followed, one looping back to its folder made the copy
+    # recurse until it failed, and one leading nowhere failed it; either stopped the run.
+    shutil.copytree(source, root, symlinks=True, copy_function=_link_or_copy)
     errors: list[ExtractionError] = []
     budget = [settings.archive_max_inflated_bytes]
     for original in zips:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,37 @@ _UNSUPPORTED = {
     "ppt": "a PowerPoint presentation; save it as PDF",
     "pptx": "a PowerPoint presentation; save it as PDF",
 }
+
+
+def refusal(path: Path, root: Path | None = None) -> str | None:
+    """Why an entry of a school's folder (`root`) is not read, or None for a file to read.
+
+    A school's folder holds its uploads; a symbolic link there is not one. One leading out of
+    the folder would put whatever it points at (the server's own files) into the review and
+    on the expert's sheet; one to a folder may loop back on itself; one to nothing has
+    nothing to read. A named pipe would make the reading wait for a writer for ever. A link
+    to a file inside the folder is read as that file. One `lstat` for an ordinary file."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None  # gone since it was listed: the reading says so
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return "a symbolic link that leads nowhere (to a missing file, or round in a loop)"
+        if stat.S_ISDIR(mode):
+            return "a symbolic link to a folder: the files in it are not read"
+        if root is not None and not path.resolve().is_relative_to(root.resolve()):
+            return (
+                "a symbolic link to a file outside the school's folder: not read, only the "
+                "school's own files are"
+            )
+        if stat.S_ISREG(mode):
+            return None
+    return "not a regular file (a named pipe, a socket or a device): not read"
 
 
 def file_stamp(path: Path) -> tuple[int, int, int, int]:
@@ -74,6 +106,9 @@ def extract(
     settings = settings or DEFAULT_SETTINGS
     path = Path(path)
     shown, codec = _shown(path, root)
+    refused = refusal(path, root)
+    if refused is not None:
+        return _failed(shown, "", "unknown", "detect", refused)
     try:
         size = path.stat().st_size
         sha = sha256_of(path)

@@ -6,12 +6,13 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future, wait
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -176,33 +177,48 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
     return "\0".join(parts)
 
 
-def review_key(folder: Path, fingerprint: str, files: list[Path]) -> str:
+def review_key(
+    folder: Path, fingerprint: str, files: list[Path], refused: Mapping[Path, str] | None = None
+) -> str:
     """What a school's finished review depends on: its files' contents and the run's
     fingerprint. A run killed half-way and started again skips the schools whose key is
     unchanged; anything changed is reviewed again. `files`: the school's files
-    (`stages.school_files`)."""
-    return _school_digest(folder, fingerprint, files, sha256_of)
+    (`stages.school_files`); `refused`: the entries not read, with why (`stages.Listing`)."""
+    return _school_digest(folder, fingerprint, files, sha256_of, refused)
 
 
-def files_signature(folder: Path, fingerprint: str, files: list[Path]) -> str:
+def files_signature(
+    folder: Path, fingerprint: str, files: list[Path], refused: Mapping[Path, str] | None = None
+) -> str:
     """How a school's files look to the file system, without reading them: each file's name
     and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
     changed, the files are hashed (`review_key`) and only a changed content makes the school
     be reviewed again."""
-    return _school_digest(folder, fingerprint, files, lambda p: "\0".join(map(str, file_stamp(p))))
+    return _school_digest(folder, fingerprint, files, _stamp_text, refused)
+
+
+def _stamp_text(path: Path) -> str:
+    return "\0".join(map(str, file_stamp(path)))
 
 
 def _school_digest(
-    folder: Path, fingerprint: str, files: list[Path], of_file: Callable[[Path], str]
+    folder: Path,
+    fingerprint: str,
+    files: list[Path],
+    of_file: Callable[[Path], str],
+    refused: Mapping[Path, str] | None = None,
 ) -> str:
-    """The folder, the run's fingerprint, and each file's place and `of_file` (its content's
-    hash, or its stamp), hashed together."""
+    """The folder, the run's fingerprint, each file's place and `of_file` (its content's
+    hash, or its stamp), and each refused entry's place and reason, hashed together: a
+    link mended, or one added, has the school reviewed again."""
     digest = hashlib.sha256()
     for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
         digest.update(part + b"\0")
     for path in files:
         # The name's bytes as on disk: a name that is not UTF-8 cannot be encoded as text.
         digest.update(os.fsencode(path.relative_to(folder)) + f"\0{of_file(path)}\0".encode())
+    for path, reason in sorted((refused or {}).items()):
+        digest.update(os.fsencode(path.relative_to(folder)) + f"\0refused: {reason}\0".encode())
     return digest.hexdigest()
 
 
@@ -215,16 +231,22 @@ def _done_mark(target: Path) -> tuple[str, str]:
     return lines[0].strip(), (lines[1].strip() if len(lines) > 1 else "")
 
 
-def school_key(folder: Path, target: Path, fingerprint: str, files: list[Path]) -> tuple[str, str]:
+def school_key(
+    folder: Path,
+    target: Path,
+    fingerprint: str,
+    files: list[Path],
+    refused: Mapping[Path, str] | None = None,
+) -> tuple[str, str]:
     """The school's review key and its files' signature (`files`: its files, listed once a
-    run). When the signature is the one the school was finished with, its key is taken from
-    the mark instead of hashing every file again (on a real export, gigabytes of scans each
-    run)."""
-    signature = files_signature(folder, fingerprint, files)
+    run; `refused`: the entries not read). When the signature is the one the school was
+    finished with, its key is taken from the mark instead of hashing every file again (on a
+    real export, gigabytes of scans each run)."""
+    signature = files_signature(folder, fingerprint, files, refused)
     key, signed = _done_mark(target)
     if key and signed == signature:
         return key, signature
-    return review_key(folder, fingerprint, files), signature
+    return review_key(folder, fingerprint, files, refused), signature
 
 
 def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:
@@ -506,12 +528,17 @@ class RegionPlan:
     earlier run with the same key, and the schools to review with their keys."""
 
     folders: list[Path]
-    files: dict[Path, list[Path]]
+    listings: dict[Path, stages.Listing]
     storage: Path  # the cache folder (see `FileCache`)
     model: str  # the promoted model's version (see `model_version`)
     finished: dict[Path, SchoolSheet] = field(default_factory=dict)
     keys: dict[Path, tuple[str, str]] = field(default_factory=dict)  # key, files' signature
     refused: dict[Path, SchoolSheet] = field(default_factory=dict)  # not reviewed: failed rows
+
+    @cached_property
+    def files(self) -> dict[Path, list[Path]]:
+        """Each school's files to read (its listing's entries but the refused ones)."""
+        return {folder: listing.files for folder, listing in self.listings.items()}
 
 
 def plan_region(
@@ -529,7 +556,7 @@ def plan_region(
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = RegionPlan(
         folders=folders,
-        files={folder: stages.school_files(folder) for folder in folders},
+        listings={folder: stages.list_school(folder) for folder in folders},
         storage=_storage_path(cache_dir or out_dir / ".cache"),
         model=model_version(),
     )
@@ -546,7 +573,13 @@ def plan_region(
                 "give the folder a UTF-8 name and run the review again",
             )
             continue
-        key, signature = school_key(folder, out_dir / folder.name, fingerprint, plan.files[folder])
+        key, signature = school_key(
+            folder,
+            out_dir / folder.name,
+            fingerprint,
+            plan.files[folder],
+            plan.listings[folder].refused,
+        )
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:
             if not plan.keys and when_work is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, 
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
 from expert_sheet.rubric import score, total
 from expert_sheet.settings import RubricSettings
-from extractors.extract import extract
+from extractors.extract import extract, refusal
 from extractors.model import Document
 from extractors.roadmap import Roadmap, parse_roadmap
 
@@ -31,14 +32,44 @@ _ARP_HINT = re.compile(r"антирисков|\bАРП\b|программ\w+ (м
 _ROADMAP_HINT = re.compile(r"дорожн\w* карт|план\w* мероприятий", re.I)
 
 
+@dataclass
+class Listing:
+    """A school's folder as a review sees it: every entry but folders, hidden files and
+    Office's lock files (`~$`), in order; and those of them not read, with why
+    (`extractors.extract.refusal`: links leading out of the folder or nowhere, pipes)."""
+
+    entries: list[Path]
+    refused: dict[Path, str]
+
+    @property
+    def files(self) -> list[Path]:
+        """The entries to read."""
+        return [p for p in self.entries if p not in self.refused]
+
+
+def list_school(folder: Path) -> Listing:
+    # rglob does not descend into linked folders, so a link looping back cannot trap it.
+    entries = sorted(p for p in folder.rglob("*") if _listed(p))
+    refused = {p: r for p in entries if (r := refusal(p, folder)) is not None}
+    return Listing(entries, refused)
+
+
+def _listed(path: Path) -> bool:
+    if path.name.startswith((".", "~$")):
+        return False
+    try:
+        return not stat.S_ISDIR(path.lstat().st_mode)  # a link to a folder is listed
+    except OSError:  # gone since the folder was read
+        return False
+
+
 def school_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
-    )
+    return list_school(folder).files
 
 
 def extract_school(folder: Path) -> list[Document]:
-    return [extract(p, root=folder) for p in school_files(folder)]
+    # Refused entries too: `extract` gives each its error record instead of reading it.
+    return [extract(p, root=folder) for p in list_school(folder).entries]
 
 
 def _arp_likeness(doc: Document) -> int:

@@ -290,7 +290,11 @@ def school_documents(
     docs: list[Document] = []
     types: dict[str, DocTypePrediction] = {}
     untyped: list[tuple[Document, str]] = []  # and the file's id
-    for path in stages.school_files(folder):
+    listing = stages.list_school(folder)
+    for path in listing.entries:
+        if path in listing.refused:  # its error record alone: nothing read, nothing kept
+            docs.append(extract(path, root=folder))
+            continue
         fid = file_id(path, folder)
         doc = cache.get(_extraction_key(fid))
         if not isinstance(doc, Document):
