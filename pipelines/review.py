@@ -22,6 +22,7 @@ from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture, as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from slugify import slugify
 
 from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
@@ -387,7 +388,7 @@ def school_job(
         work = pool.submit(review_school, *args)
     sheet = review_school(*args) if work is None else work.result()
     create_markdown_artifact(
-        key=_artifact_key(f"sheet-{folder.name}"),
+        key=school_artifact_key(folder.name),
         markdown=_school_markdown(sheet),
         description=f"Draft expert sheet for {sheet.school}",
     )
@@ -862,9 +863,18 @@ def _collect(
 
 
 def _artifact_key(text: str) -> str:
-    # Prefect artifact keys allow only lower-case letters, digits and dashes.
-    key = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in text.lower())
-    return "-".join(p for p in key.split("-") if p)[:100] or "artifact"
+    """`text` as a Prefect artifact key, which allows only lower-case letters, digits and
+    dashes: Russian letters transliterated ("Сосновская ООШ" -> "sosnovskaia-oosh")."""
+    return slugify(text, max_length=100) or "artifact"
+
+
+def school_artifact_key(folder: str) -> str:
+    """The key of a school's markdown artifact, under which Prefect shows its latest draft:
+    the folder's name readable, and a digest of it, so that names that read alike ("Школа
+    №1" and "школа 1") stay apart. Before s20 every letter outside ASCII became a dash, and
+    every school folder named in Russian letters alone got the same key, "sheet"."""
+    digest = hashlib.sha256(os.fsencode(folder)).hexdigest()[:8]
+    return f"{_artifact_key(f'sheet-{folder}')[:90].rstrip('-')}-{digest}"
 
 
 def _school_markdown(sheet: SchoolSheet) -> str:

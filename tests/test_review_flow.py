@@ -379,3 +379,16 @@ def test_school_names_are_the_names_alone(reviewed: Path) -> None:
     for folder, truth in truths().items():
         sheet = json.loads((reviewed / folder / "sheet.json").read_text(encoding="utf-8"))
         assert plain(sheet["school"]) == plain(truth["school"]), folder
+
+
+def test_school_artifact_keys_are_valid_readable_and_apart() -> None:
+    import re
+
+    from pipelines.review import school_artifact_key
+
+    names = ["Сосновская ООШ", "Полянская СОШ", "Школа №1", "школа 1", "Школа_1", "Ш" * 300]
+    keys = [school_artifact_key(n) for n in names]
+    assert len(set(keys)) == len(names)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", k) and len(k) <= 100 for k in keys), keys
+    assert keys[0].startswith("sheet-sosnovskaia-oosh-")
+    assert school_artifact_key("Сосновская ООШ") == keys[0]  # the same school, the same key

@@ -396,6 +396,9 @@ def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: 
     from pipelines.prefect_env import DEFAULTS
 
     region = copy_sample(tmp_path / "region", ["school_01_sosnovskaya", "school_04_polyanskaya"])
+    # Folders named in Russian, as regions name them: each school keeps its own artifact key.
+    (region / "school_01_sosnovskaya").rename(region / "Сосновская ООШ")
+    (region / "school_04_polyanskaya").rename(region / "Полянская СОШ")
     home = tmp_path / "prefect-home"
     env = {
         **{k: v for k, v in os.environ.items() if k not in DEFAULTS},  # the CLI sets them
@@ -427,6 +430,12 @@ def test_cli_run_leaves_every_school_recorded_in_its_temporary_server(tmp_path: 
     schools = sorted(p.name for p in region.iterdir())
     assert sorted(tasks) == [(f"school-{name}", "COMPLETED") for name in schools]
     assert sorted(kind for kind, _ in artifacts) == ["markdown"] * len(schools) + ["table"]
+    keys = sorted(key for _, key in artifacts)
+    assert keys[0] == "region-summary"
+    assert [k.rsplit("-", 1)[0] for k in keys[1:]] == [
+        "sheet-polianskaia-sosh",
+        "sheet-sosnovskaia-oosh",
+    ]
 
 
 def test_dask_cluster_gives_the_local_result(prefect_harness, tmp_path: Path) -> None:
