@@ -18,9 +18,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from expert_sheet.settings import load_toml
+
+# Prefect refuses these in a deployment's name; a slash or a backslash would also make the
+# stage's output folder (`--out`/NAME) a path of several folders, or one outside `--out`.
+_NOT_IN_NAMES = "/\\%&<>"
 
 
 class Stage(BaseModel):
@@ -30,6 +34,16 @@ class Stage(BaseModel):
     days_before: int = Field(default=14, ge=0, le=365)
     hour: int = Field(default=6, ge=0, le=23)
     every_days: int = Field(default=1, ge=1)
+
+    @field_validator("name")
+    @classmethod
+    def _one_folder_name(cls, name: str) -> str:
+        if any(ch in name for ch in _NOT_IN_NAMES) or name.strip(".") == "":
+            raise ValueError(
+                "a stage's name names its output folder and its deployment: not '.' or "
+                "'..', and none of / \\ % & < >"
+            )
+        return name
 
 
 class Calendar(BaseModel):
@@ -58,13 +72,20 @@ def crons(stage: Stage) -> list[str]:
     ]
 
 
+def deployment_name(region: Path, stage: Stage) -> str:
+    """ "review-REGION-STAGE", with what Prefect refuses in a name ("Регион 50%") made a dash:
+    before s20 such a region's folder stopped `serve` with a traceback."""
+    region_name = "".join("-" if ch in _NOT_IN_NAMES else ch for ch in region.name)
+    return f"review-{region_name}-{stage.name}"
+
+
 def deployments(calendar: Calendar, region: Path, out: Path, settings: Path | None = None):
     """One deployment per stage of the calendar; `prefect.serve` runs them."""
     from pipelines.review import review_region
 
     return [
         review_region.to_deployment(
-            name=f"review-{region.name}-{stage.name}",
+            name=deployment_name(region, stage),
             cron=crons(stage),
             parameters={
                 "region_dir": str(region),

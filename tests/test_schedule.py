@@ -32,6 +32,18 @@ def test_deployments_from_the_shipped_calendar(tmp_path: Path) -> None:
     assert sorted(s.schedule.cron for s in first.schedules) == sorted(crons(calendar.stage[0]))
 
 
+def test_a_region_named_with_what_prefect_refuses_in_names_still_deploys(tmp_path: Path) -> None:
+    region = tmp_path / "Республика 50% & Co"
+    region.mkdir()
+    calendar = load_calendar(ROOT / "data" / "calendar.toml")
+    deps = deployments(calendar, region, tmp_path / "out")
+    assert [d.name for d in deps] == [
+        "review-Республика 50- - Co-stage-1",
+        "review-Республика 50- - Co-stage-2",
+    ]
+    assert deps[0].parameters["region_dir"] == str(region)  # the folder itself, unchanged
+
+
 def test_an_unusable_calendar_or_rubric_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     """Checked before anything starts, each with the file and what is wrong in it."""
     from pipelines import cli
@@ -46,6 +58,12 @@ def test_an_unusable_calendar_or_rubric_is_one_line_and_exit_2(tmp_path: Path, c
             "stage.0.hour: Input should be less than or equal to 23",
         ),
         "no-stage.toml": ("stage = []\n", "stage: List should have at least 1 item"),
+        # A stage's name names its output folder: "../x" would write outside `--out`.
+        "bad-name.toml": (
+            '[[stage]]\nname = "../x"\nreport_date = 2023-06-01\n',
+            "stage.0.name: Value error, a stage's name names its output folder",
+        ),
+        "dots-name.toml": ('[[stage]]\nname = ".."\nreport_date = 2023-06-01\n', "not '.' or '..'"),
     }
     for name, (text, said) in cases.items():
         path = tmp_path / name
