@@ -31,6 +31,8 @@ class RegionSummary(BaseModel):
     failed: list[str] = Field(default_factory=list)
     # Schools with files a tool missing on the machine left unread: reviewed, yet not in full.
     incomplete: list[str] = Field(default_factory=list)
+    # Files in the export's top folder, in no school's folder: not reviewed.
+    outside_schools: list[str] = Field(default_factory=list)
 
 
 def _stat(count: int, whole: int) -> Stat:

@@ -155,6 +155,13 @@ def _review_held(args: argparse.Namespace) -> int:
             print(f"run {run_id} recorded in the review database")
         for row in summary.rows:
             print(f"  {row.folder}: K1={row.k1} total={row.total}  {row.comment}")
+    if summary.outside_schools:
+        print(
+            f"note: {len(summary.outside_schools)} file(s) in the export's top folder are in "
+            f"no school's folder and were not reviewed (summary.json, outside_schools): "
+            f"{', '.join(summary.outside_schools)}",
+            file=sys.stderr,
+        )
     if summary.incomplete:
         print(
             f"partial: {len(summary.incomplete)} school(s) have files left unread because "

@@ -141,6 +141,18 @@ def school_folders(region_dir: Path, *written: Path | None) -> list[Path]:
     return folders
 
 
+def loose_files(region_dir: Path) -> list[str]:
+    """The names of the files in the export's top folder, in no school's folder: not
+    reviewed, and listed in the summary so that none goes unnoticed (a school's upload put
+    beside the folders instead of in its own). Hidden ones aside, as in a school's folder;
+    a ZIP there is expanded into a folder before this is asked (`prepare_input`)."""
+    return sorted(
+        readable(p.name)[0]
+        for p in region_dir.iterdir()
+        if not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
+    )
+
+
 def _storage_path(cache_dir: Path) -> Path:
     """The cache folder of the per-file results (see `FileCache`), made if missing."""
     path = cache_dir.resolve()
@@ -530,6 +542,7 @@ class RegionPlan:
 
     folders: list[Path]
     listings: dict[Path, stages.Listing]
+    loose: list[str]  # files in the export's top folder, in no school's (`loose_files`)
     storage: Path  # the cache folder (see `FileCache`)
     model: str  # the promoted model's version (see `model_version`)
     finished: dict[Path, SchoolSheet] = field(default_factory=dict)
@@ -558,6 +571,7 @@ def plan_region(
     plan = RegionPlan(
         folders=folders,
         listings={folder: stages.list_school(folder) for folder in folders},
+        loose=loose_files(region_dir),
         storage=_storage_path(cache_dir or out_dir / ".cache"),
         model=model_version(),
     )
@@ -799,6 +813,14 @@ def review_region(
             if pruned:
                 logger.info("%d cache entries of other code or models deleted", pruned)
         summary = summarize([sheets[f] for f in plan.folders], report_date.isoformat())
+        summary.outside_schools = plan.loose
+        if plan.loose:
+            logger.warning(
+                "%d file(s) in the export's top folder are in no school's folder and were not "
+                "reviewed: %s",
+                len(plan.loose),
+                ", ".join(plan.loose),
+            )
         (out_dir / "summary.json").write_text(
             json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=2),
             encoding="utf-8",

@@ -175,6 +175,31 @@ def test_a_region_reviewed_twice_with_its_output_inside_it(
     assert second.model_dump() == first.model_dump()
 
 
+def test_files_beside_the_school_folders_are_listed_not_lost(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """A file in the export's top folder belongs to no school: it is not reviewed, and the
+    summary lists it (before s20 it was passed over without a word)."""
+    import shutil
+
+    from pipelines.review import review_region
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    school = region / "school_04_polyanskaya"
+    order = next(p for p in sorted(school.iterdir()) if p.suffix == ".pdf")
+    shutil.copy(order, region / "Приказ школы 5.pdf")
+    (region / "ссылка.pdf").symlink_to(region / "Приказ школы 5.pdf")
+    (region / ".DS_Store").write_bytes(b"\0")
+    out = tmp_path / "out"
+
+    summary = review_region(region, out, REPORT, workers=1)
+
+    assert summary.outside_schools == ["Приказ школы 5.pdf", "ссылка.pdf"]
+    assert [r.folder for r in summary.rows] == [school.name]
+    saved = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert saved["outside_schools"] == summary.outside_schools
+
+
 def test_cli_refuses_missing_or_empty_region(tmp_path: Path) -> None:
     missing = _cli(
         "review",
