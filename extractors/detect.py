@@ -100,22 +100,53 @@ def _ole_kind(path: Path) -> tuple[str, str]:
     return "unsupported", "ole"
 
 
+# Byte-order marks of the texts Windows writes as "Unicode" (Notepad's old default for
+# Cyrillic, PowerShell's `>`): without this, their zero bytes made them "not a document".
+_TEXT_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# One-byte Cyrillic code pages, Windows' first: any byte sequence decodes in each, so the
+# one that reads as Russian (most letters lower-case Cyrillic) is chosen. KOI8-R read as
+# Windows-1251 comes out upper-case ("рТЙЛБЪ" for "Приказ"), DOS's 866 as signs.
+_ONE_BYTE_CYRILLIC = ("cp1251", "koi8_r", "cp866")
+
+
 def _text_kind(head: bytes) -> tuple[str, str]:
+    for bom, encoding in _TEXT_BOMS:
+        if head.startswith(bom):
+            text = _decoded(head, encoding)
+            if text is not None and _printable(text):
+                return "txt", encoding
     low = head[:1024].lower()
     if b"<html" in low or b"<!doctype html" in low:
         return "html", ""
     if b"\x00" in head:
         return "unknown", ""
-    for encoding in ("utf-8", "cp1251"):
-        try:
-            # Incremental: the 4 KB sample may end inside a UTF-8 sequence.
-            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-        if printable >= 0.95 * len(text):
-            return "txt", encoding
-    return "unknown", ""
+    text = _decoded(head, "utf-8")
+    if text is not None and _printable(text):
+        return "txt", "utf-8"
+    readings = [(e, t) for e in _ONE_BYTE_CYRILLIC if (t := _decoded(head, e)) is not None]
+    readings = [(e, t) for e, t in readings if _printable(t)]
+    if not readings:
+        return "unknown", ""
+    # max() keeps the first of equals: Windows-1251 when the text has no Russian letters.
+    encoding, _ = max(readings, key=lambda r: sum("а" <= ch <= "я" or ch == "ё" for ch in r[1]))
+    return "txt", encoding
+
+
+def _decoded(head: bytes, encoding: str) -> str | None:
+    try:
+        # Incremental: the 4 KB sample may end inside a character's bytes.
+        return codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _printable(text: str) -> bool:
+    return sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text)
 
 
 def has_ole_macros(path: Path) -> bool:

@@ -4,6 +4,7 @@ the text layer and OCR."""
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import zipfile
 from pathlib import Path
@@ -257,6 +258,29 @@ def test_plain_text_in_windows_1251(tmp_path: Path) -> None:
     doc = extract(path)
     assert doc.format == "txt" and doc.ok
     assert [b.text for b in doc.blocks] == ["Отчёт о проведении семинара", "Проведено 12 занятий"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),  # Notepad's "Unicode", PowerShell's `>`
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("koi8-r", b""),
+        ("cp866", b""),  # DOS
+    ],
+)
+def test_plain_text_in_other_russian_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    """Before s20 a UTF-16 text was "not a document" (its zero bytes) and KOI8-R or DOS text
+    was read as Windows-1251, every letter wrong."""
+    text = "Приказ о проведении семинара\r\n\r\nПроведено 12 занятий, ёлка"
+    path = tmp_path / "приказ.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    doc = extract(path)
+    assert doc.format == "txt" and doc.ok
+    assert [b.text for b in doc.blocks] == [
+        "Приказ о проведении семинара",
+        "Проведено 12 занятий, ёлка",
+    ]
 
 
 def test_docx_nested_tables_content_controls_and_links(tmp_path: Path) -> None:
