@@ -115,26 +115,36 @@ _ONE_BYTE_CYRILLIC = ("cp1251", "koi8_r", "cp866")
 
 
 def _text_kind(head: bytes) -> tuple[str, str]:
-    for bom, encoding in _TEXT_BOMS:
-        if head.startswith(bom):
-            text = _decoded(head, encoding)
-            if text is not None and _printable(text):
-                return "txt", encoding
+    if head.startswith(tuple(bom for bom, _ in _TEXT_BOMS)):
+        encoding = text_encoding(head)
+        return ("txt", encoding) if encoding else ("unknown", "")
     low = head[:1024].lower()
     if b"<html" in low or b"<!doctype html" in low:
         return "html", ""
     if b"\x00" in head:
         return "unknown", ""
+    encoding = text_encoding(head)
+    return ("txt", encoding) if encoding else ("unknown", "")
+
+
+def text_encoding(head: bytes) -> str | None:
+    """The encoding a text's first bytes read in, or None when they read as no text: its
+    byte-order mark's, else UTF-8, else the one-byte Cyrillic code page in which it reads
+    as most lower-case Russian letters."""
+    for bom, encoding in _TEXT_BOMS:
+        if head.startswith(bom):
+            text = _decoded(head, encoding)
+            return encoding if text is not None and _printable(text) else None
     text = _decoded(head, "utf-8")
     if text is not None and _printable(text):
-        return "txt", "utf-8"
+        return "utf-8"
     readings = [(e, t) for e in _ONE_BYTE_CYRILLIC if (t := _decoded(head, e)) is not None]
     readings = [(e, t) for e, t in readings if _printable(t)]
     if not readings:
-        return "unknown", ""
+        return None
     # max() keeps the first of equals: Windows-1251 when the text has no Russian letters.
     encoding, _ = max(readings, key=lambda r: sum("а" <= ch <= "я" or ch == "ё" for ch in r[1]))
-    return "txt", encoding
+    return encoding
 
 
 def _decoded(head: bytes, encoding: str) -> str | None:

@@ -12,6 +12,7 @@ covers document events bound to LibreOffice's own bundled scripts (the CVE-2018-
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extractors.detect import has_ole_macros
+from extractors.detect import has_ole_macros, text_encoding
 from extractors.model import Document
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from extractors.slots import tool_slot, with_retries
@@ -106,7 +107,10 @@ def converted(
         (tmp / "in").mkdir()
         # A plain ASCII name: LibreOffice names its output after the input.
         source = tmp / "in" / f"input.{_SUFFIX.get(fmt, fmt)}"
-        shutil.copyfile(path, source)
+        if fmt == "html":
+            _copy_html_as_utf8(path, source)
+        else:
+            shutil.copyfile(path, source)
         cmd = [
             settings.soffice,
             "--headless",
@@ -139,6 +143,19 @@ def converted(
         # so one more try after a pause is enough. A timeout or a missing soffice is final.
         with_retries(once, _Unreadable, delays=(1.0,))
         yield result
+
+
+def _copy_html_as_utf8(path: Path, target: Path) -> None:
+    """A web page that does not say its encoding, copied for LibreOffice in UTF-8 with a
+    byte-order mark, which it honours: it reads such a page in neither Windows-1251 nor
+    KOI8-R, and a page saved in either came out as question marks."""
+    raw = path.read_bytes()
+    head = raw[:4096]
+    encoding = text_encoding(head)
+    if b"charset" in head.lower() or encoding in (None, "utf-8", "utf-16", "utf-32"):
+        shutil.copyfile(path, target)
+        return
+    target.write_bytes(codecs.BOM_UTF8 + raw.decode(encoding, "replace").encode("utf-8"))
 
 
 def _macro_warning(path: Path, fmt: str) -> str | None:

@@ -283,6 +283,19 @@ def test_plain_text_in_other_russian_encodings(tmp_path: Path, encoding: str, bo
     ]
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r", "utf-8"])
+def test_web_page_that_does_not_say_its_encoding(tmp_path: Path, encoding: str) -> None:
+    """LibreOffice read a page in Windows-1251 or KOI8-R with no charset as question marks."""
+    page = (
+        "<html><body><p>Приказ о проведении семинара</p><p>Проведено 12 занятий</p></body></html>"
+    )
+    path = tmp_path / "приказ.htm"
+    path.write_bytes(page.encode(encoding))
+    doc = extract(path)
+    assert doc.format == "html" and doc.ok
+    assert [b.text for b in doc.blocks] == ["Приказ о проведении семинара", "Проведено 12 занятий"]
+
+
 def test_docx_nested_tables_content_controls_and_links(tmp_path: Path) -> None:
     """A roadmap framed in a one-cell table, a date in a content control, a hidden link."""
     import docx
