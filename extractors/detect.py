@@ -23,6 +23,14 @@ _IMAGE_MAGIC = (
     (b"GIF89a", "gif"),
 )
 _EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"#!")
+# Archives other than ZIP, which schools upload too (RAR most of all): recognised so that the
+# error says what the file is, instead of "not a PDF or DOCX".
+_ARCHIVE_MAGIC = (
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gz"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 
 
@@ -63,6 +71,14 @@ def detect(path: Path) -> tuple[str, str]:
         return "image", kind
     if head.startswith(_EXECUTABLE_MAGIC):
         return "executable", ""
+    for magic, kind in _ARCHIVE_MAGIC:
+        if head.startswith(magic):
+            return "unsupported", kind
+    if head[257:262] == b"ustar":
+        return "unsupported", "tar"
+    # "BZh" alone starts some texts too: the level digit and the first block's magic must follow.
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"1AY&SY":
+        return "unsupported", "bz2"
     return _text_kind(head)
 
 

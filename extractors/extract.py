@@ -28,7 +28,14 @@ _REFUSED = {
     "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX or an image); "
     "cannot read it",
 }
+# Archives `detect` recognises besides ZIP, which the review unpacks itself.
+_ARCHIVES = {"rar": "RAR", "7z": "7-Zip", "gz": "gzip", "bz2": "bzip2", "xz": "xz", "tar": "tar"}
 _UNSUPPORTED = {
+    **{
+        kind: f"a {name} archive: the files in it are not read; unpack it into the school's "
+        "folder, or pack them as ZIP, which the review unpacks"
+        for kind, name in _ARCHIVES.items()
+    },
     "xls": "an old Excel .xls workbook; save it as XLSX",
     "ppt": "a PowerPoint presentation; save it as PDF",
     "pptx": "a PowerPoint presentation; save it as PDF",

@@ -82,6 +82,24 @@ def test_zip_and_executable_named_pdf(tmp_path: Path) -> None:
     assert stage == "detect" and "executable" in reason
 
 
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        (b"Rar!\x1a\x07\x01\x00", "RAR"),
+        (b"7z\xbc\xaf\x27\x1c\x00\x04", "7-Zip"),
+        (b"\x1f\x8b\x08\x00", "gzip"),
+        (b"\0" * 257 + b"ustar\x0000", "tar"),
+    ],
+)
+def test_other_archives_are_named_as_archives(tmp_path: Path, head: bytes, name: str) -> None:
+    """Before s20 a RAR upload, common in schools, was "not a PDF or DOCX file"."""
+    path = tmp_path / "документы.pdf"
+    path.write_bytes(head + b"\x01\x02" * 200)
+    stage, reason = _error(extract(path))
+    assert stage == "detect"
+    assert reason.startswith(f"a {name} archive: the files in it are not read"), reason
+
+
 def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
     docx = make_docx(tmp_path / "a.docx", ["Приказ"])
     bomb = add_zip_bomb(docx, tmp_path / "bomb.docx", inflated=1024**3)
