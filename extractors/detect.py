@@ -59,10 +59,13 @@ def detect(path: Path) -> tuple[str, str]:
         head = fh.read(4096)
     if not head:
         return "empty", ""
-    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return "pdf", ""
+    # Before the PDF test, which looks for a PDF's header anywhere in the first kilobyte: a
+    # ZIP that stores its first file unpacked (a PDF) has that header there too, and was
+    # read as that one PDF, the rest of the archive unseen.
     if head.startswith(b"PK"):
         return _zip_kind(path)
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf", ""
     if head.startswith(_OLE):
         return _ole_kind(path)
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"{\\rtf"):

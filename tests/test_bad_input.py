@@ -76,6 +76,13 @@ def test_zip_and_executable_named_pdf(tmp_path: Path) -> None:
         zf.writestr("a.txt", "hello")
     stage, reason = _error(extract(archive))
     assert stage == "detect" and "ZIP archive" in reason
+    # A ZIP storing a PDF unpacked has the PDF's header in its first kilobyte: still a ZIP.
+    stored = tmp_path / "Приложение 4.pdf"
+    with zipfile.ZipFile(stored, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("Приказ.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+        zf.writestr("Протокол.txt", "Протокол заседания")
+    stage, reason = _error(extract(stored))
+    assert stage == "detect" and "ZIP archive" in reason
     exe = tmp_path / "Отчёт.pdf"
     exe.write_bytes(b"MZ\x90\x00" + os.urandom(4000))
     stage, reason = _error(extract(exe))
