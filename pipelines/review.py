@@ -703,6 +703,30 @@ def run_review(
         return review_region(*arguments)
 
 
+@flow(name="review-export")
+def review_export(
+    region_dir: Path,
+    out_dir: Path,
+    report_date: date,
+    settings_path: Path | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+) -> RegionSummary:
+    """What a scheduled deployment runs (`serve`): the export made plain folders first, as
+    the CLI does before `review_region` (`prepare_input`: schools' ZIP uploads unpacked into
+    OUT/_input), then the review. Before s20 the deployments ran `review_region` on the
+    export as it was, so a school's ZIP was an error record saying that archives are
+    unpacked, and its documents were never reviewed."""
+    from extractors.archive import prepare_input
+
+    with output_lock(out_dir):  # from the unpacking on, as the CLI holds it
+        region, errors = prepare_input(Path(region_dir), Path(out_dir) / "_input")
+        logger = get_run_logger()
+        for error in errors:
+            logger.warning("%s: %s", error.file, error.reason)
+        return review_region(region, out_dir, report_date, settings_path, cache_dir, None, workers)
+
+
 @flow(name="review-region")
 def review_region(
     region_dir: Path,

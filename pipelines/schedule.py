@@ -81,10 +81,10 @@ def deployment_name(region: Path, stage: Stage) -> str:
 
 def deployments(calendar: Calendar, region: Path, out: Path, settings: Path | None = None):
     """One deployment per stage of the calendar; `prefect.serve` runs them."""
-    from pipelines.review import review_region
+    from pipelines.review import review_export
 
     return [
-        review_region.to_deployment(
+        review_export.to_deployment(
             name=deployment_name(region, stage),
             cron=crons(stage),
             parameters={

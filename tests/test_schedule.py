@@ -26,6 +26,8 @@ def test_deployments_from_the_shipped_calendar(tmp_path: Path) -> None:
     calendar = load_calendar(ROOT / "data" / "calendar.toml")
     deps = deployments(calendar, ROOT / "data" / "sample", tmp_path)
     assert [d.name for d in deps] == ["review-sample-stage-1", "review-sample-stage-2"]
+    # The flow that unpacks the schools' ZIPs first, as the CLI does (below).
+    assert {d.flow_name for d in deps} == {"review-export"}
     first = deps[0]
     assert first.parameters["report_date"] == "2023-06-01"
     assert first.parameters["out_dir"].endswith("stage-1")
@@ -87,3 +89,30 @@ def test_an_unusable_calendar_or_rubric_is_one_line_and_exit_2(tmp_path: Path, c
     good = Path(__file__).resolve().parents[1] / "data" / "calendar.toml"
     argv = ["serve", "--region", sample, "--calendar", str(good), "--out", "o"]
     assert cli.main([*argv, "--settings", str(rubric), "--dry-run"]) == cli.EXIT_USAGE
+
+
+def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_path: Path) -> None:
+    """Before s20 a deployment reviewed the export as it was: a school's ZIP was an error
+    record saying archives are unpacked, and the documents in it were never reviewed."""
+    import json
+    import zipfile
+
+    from pipelines.review import review_export
+    from tests.builders import copy_sample
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    school = region / "school_04_polyanskaya"
+    upload = next(p for p in sorted(school.iterdir()) if p.suffix == ".pdf")
+    with zipfile.ZipFile(school / "загрузка.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.write(upload, "вложение.pdf")
+    upload.unlink()  # the document is in the ZIP alone
+    out = tmp_path / "out"
+
+    summary = review_export(region, out, date(2022, 6, 1), workers=1)
+
+    assert summary.failed == []
+    sheet = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
+    readable = {d["file"] for d in sheet["documents"] if d["readable"]}
+    assert "загрузка/вложение.pdf" in readable
+    assert sheet["errors"] == []
+    assert (school / "загрузка.zip").is_file()  # the export itself is left as it was
