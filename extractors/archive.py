@@ -14,6 +14,7 @@ root as over any region folder. The input itself is never modified.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -34,6 +35,12 @@ _MEMBER_ERRORS = (
 )
 _UTF8_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
+
+
+# Written by `prepare_input` into a school's folder of the unpacked copy: what of the school's
+# archives could not be unpacked, so that its sheet says so (the archive itself is gone from
+# the copy). Hidden, so no review lists it as a document.
+UNPACKING_ERRORS = ".unpacking-errors.json"
 
 
 @dataclass
@@ -256,7 +263,9 @@ def prepare_input(
         if root.exists():
             shutil.rmtree(root)
         report = expand_archive(source, root, settings, source.name)
-        return _single_folder(root), report.errors
+        region = _single_folder(root)
+        _note_errors(region, report.errors)
+        return region, report.errors
     # Not through links: a linked ZIP is whatever the link points at (`refusal`).
     zips = [
         p for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink() and _is_zip(p)
@@ -278,7 +287,36 @@ def prepare_input(
         report = expand_archive(copy, folder, settings, rel.as_posix(), 1, budget)
         copy.unlink()
         errors += report.errors
+    _note_errors(root, errors)
     return root, errors
+
+
+def _note_errors(region: Path, errors: list[ExtractionError]) -> None:
+    """Each error in the school folder it belongs to (`UNPACKING_ERRORS`), its file named
+    from there: "school/uploads.zip/a.pdf" is "uploads.zip/a.pdf" of "school". Errors of no
+    school's (the region's own ZIP damaged) stay with the caller alone."""
+    schools = {p.name: p for p in region.iterdir() if p.is_dir()}
+    by_school: dict[Path, list[dict[str, str]]] = {}
+    for error in errors:
+        parts = error.file.split("/")
+        for k, part in enumerate(parts[:-1]):
+            if part in schools:
+                record = error.model_copy(update={"file": "/".join(parts[k + 1 :])})
+                by_school.setdefault(schools[part], []).append(record.model_dump())
+                break
+    for folder, records in by_school.items():
+        (folder / UNPACKING_ERRORS).write_text(
+            json.dumps(records, ensure_ascii=False), encoding="utf-8"
+        )
+
+
+def unpacking_errors(folder: Path) -> list[ExtractionError]:
+    """What `prepare_input` could not unpack of the school `folder`'s archives."""
+    try:
+        records = json.loads((folder / UNPACKING_ERRORS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [ExtractionError.model_validate(r) for r in records]
 
 
 def _single_folder(root: Path) -> Path:

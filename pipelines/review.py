@@ -593,7 +593,7 @@ def plan_region(
             out_dir / folder.name,
             fingerprint,
             plan.files[folder],
-            plan.listings[folder].refused,
+            plan.listings[folder].noted,
         )
         earlier = _finished_sheet(out_dir / folder.name, key)
         if earlier is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, 
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
 from expert_sheet.rubric import score, total
 from expert_sheet.settings import RubricSettings
+from extractors.archive import unpacking_errors
 from extractors.extract import extract, refusal
-from extractors.model import Document
+from extractors.model import Document, ExtractionError
 from extractors.roadmap import Roadmap, parse_roadmap
 
 _SCHOOL_NAME = re.compile(
@@ -35,23 +36,39 @@ _ROADMAP_HINT = re.compile(r"дорожн\w* карт|план\w* меропри
 @dataclass
 class Listing:
     """A school's folder as a review sees it: every entry but folders, hidden files and
-    Office's lock files (`~$`), in order; and those of them not read, with why
-    (`extractors.extract.refusal`: links leading out of the folder or nowhere, pipes)."""
+    Office's lock files (`~$`), in order; those of them not read, with why
+    (`extractors.extract.refusal`: links leading out of the folder or nowhere, pipes); and
+    what of its archives could not be unpacked (`extractors.archive.unpacking_errors`)."""
 
+    folder: Path
     entries: list[Path]
     refused: dict[Path, str]
+    unpacking: list[ExtractionError] = field(default_factory=list)
 
     @property
     def files(self) -> list[Path]:
         """The entries to read."""
         return [p for p in self.entries if p not in self.refused]
 
+    @property
+    def noted(self) -> dict[Path, str]:
+        """What the school's review key counts besides its files: each refused entry and
+        each archive member left packed, with why."""
+        unpacking = {self.folder / e.file: f"{e.stage}: {e.reason}" for e in self.unpacking}
+        return {**self.refused, **unpacking}
+
+    def unpacking_documents(self) -> list[Document]:
+        """The members left packed as documents of their error alone, for the sheet."""
+        return [
+            Document(path=e.file, sha256="", format="zip", errors=[e]) for e in self.unpacking
+        ]
+
 
 def list_school(folder: Path) -> Listing:
     # rglob does not descend into linked folders, so a link looping back cannot trap it.
     entries = sorted(p for p in folder.rglob("*") if _listed(p))
     refused = {p: r for p in entries if (r := refusal(p, folder)) is not None}
-    return Listing(entries, refused)
+    return Listing(folder, entries, refused, unpacking_errors(folder))
 
 
 def _listed(path: Path) -> bool:
@@ -69,7 +86,8 @@ def school_files(folder: Path) -> list[Path]:
 
 def extract_school(folder: Path) -> list[Document]:
     # Refused entries too: `extract` gives each its error record instead of reading it.
-    return [extract(p, root=folder) for p in list_school(folder).entries]
+    listing = list_school(folder)
+    return [extract(p, root=folder) for p in listing.entries] + listing.unpacking_documents()
 
 
 def _arp_likeness(doc: Document) -> int:

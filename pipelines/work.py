@@ -291,6 +291,7 @@ def school_documents(
     types: dict[str, DocTypePrediction] = {}
     untyped: list[tuple[Document, str]] = []  # and the file's id
     listing = stages.list_school(folder)
+    docs += listing.unpacking_documents()
     for path in listing.entries:
         if path in listing.refused:  # its error record alone: nothing read, nothing kept
             docs.append(extract(path, root=folder))

@@ -144,6 +144,26 @@ def test_prepare_input_mirrors_folders_with_zip_uploads(tmp_path: Path) -> None:
     assert prepare_input(plain, tmp_path / "work2") == (plain, [])
 
 
+def test_what_a_schools_archive_could_not_unpack_is_noted_in_its_folder(tmp_path: Path) -> None:
+    """The review puts these on the school's sheet (`pipelines.school.Listing.unpacking`):
+    before s20 they were printed on the CLI's stderr alone."""
+    from extractors.archive import unpacking_errors
+
+    region = tmp_path / "region"
+    for school in ("Школа 1", "Школа 2"):
+        (region / school).mkdir(parents=True)
+        make_pdf(region / school / "Приказ.pdf", ["Приказ"])
+    with zipfile.ZipFile(region / "Школа 2" / "загрузка.zip", "w") as zf:
+        zf.writestr("Протокол.txt", "Протокол")
+        zf.writestr("../../вне.txt", "x")
+    root, errors = prepare_input(region, tmp_path / "work")
+    assert [e.file for e in errors] == ["Школа 2/загрузка.zip/../../вне.txt"]
+    assert unpacking_errors(root / "Школа 1") == []
+    (noted,) = unpacking_errors(root / "Школа 2")
+    assert noted.file == "загрузка.zip/../../вне.txt" and noted.reason == errors[0].reason
+    assert (root / "Школа 2" / "загрузка" / "Протокол.txt").is_file()
+
+
 def test_damaged_archive_is_an_error_record(tmp_path: Path) -> None:
     archive = tmp_path / "broken.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -106,6 +106,9 @@ def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_pa
     with zipfile.ZipFile(school / "загрузка.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.write(upload, "вложение.pdf")
     upload.unlink()  # the document is in the ZIP alone
+    # A member the review refuses to unpack: the sheet says so (before s20, stderr alone).
+    with zipfile.ZipFile(school / "плохой.zip", "w") as zf:
+        zf.writestr("../вне.txt", "Справка")
     out = tmp_path / "out"
 
     summary = review_export(region, out, date(2022, 6, 1), workers=1)
@@ -114,5 +117,8 @@ def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_pa
     sheet = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
     readable = {d["file"] for d in sheet["documents"] if d["readable"]}
     assert "загрузка/вложение.pdf" in readable
-    assert sheet["errors"] == []
+    outside = "a path outside the archive"
+    assert sheet["errors"] == [
+        {"file": "плохой.zip/../вне.txt", "stage": "archive", "reason": outside}
+    ]
     assert (school / "загрузка.zip").is_file()  # the export itself is left as it was
