@@ -84,10 +84,30 @@ def _settings_ok(path: Path | None) -> bool:
     return True
 
 
+def _writable_folders(*folders: Path | None) -> bool:
+    """Whether the output (and cache) folders can be written or made, nothing made yet; if
+    not, says why on one line, before anything starts (before s20: a traceback)."""
+    for folder in folders:
+        if folder is None:
+            continue
+        nearest = folder.absolute()
+        while not nearest.exists() and nearest != nearest.parent:
+            nearest = nearest.parent
+        if not nearest.is_dir():
+            problem = f"{nearest} is a file, not a folder"
+        elif not os.access(nearest, os.W_OK | os.X_OK):
+            problem = f"{nearest} cannot be written"
+        else:
+            continue
+        print(f"evidence-review: cannot write the folder {folder}: {problem}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from pipelines.prefect_env import use_defaults
 
-    if not _settings_ok(args.settings):
+    if not _settings_ok(args.settings) or not _writable_folders(Path(args.out), args.cache_dir):
         return EXIT_USAGE
     use_defaults()  # before Prefect is imported
     if not args.dask_address:
@@ -408,7 +428,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"evidence-review: calendar: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if not _settings_ok(args.settings):
+    if not _settings_ok(args.settings) or not _writable_folders(Path(args.out)):
         return EXIT_USAGE
     for stage in calendar.stage:
         print(f"{stage.name}: report date {stage.report_date}, cron {'; '.join(crons(stage))}")

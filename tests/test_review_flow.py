@@ -223,6 +223,23 @@ def test_cli_refuses_missing_or_empty_region(tmp_path: Path) -> None:
     assert empty.returncode != 0 and "no school folders" in empty.stderr
 
 
+def test_cli_refuses_an_output_or_cache_folder_it_cannot_make(tmp_path: Path) -> None:
+    """Before s20, a traceback from the output's lock (or, for the cache, from the plan)."""
+    a_file = tmp_path / "отчёт.txt"
+    a_file.write_text("x", encoding="utf-8")
+    cases = (
+        ["--out", str(a_file / "out")],
+        ["--out", str(tmp_path / "o"), "--cache-dir", str(a_file / "c")],
+    )
+    for extra in cases:
+        run = _cli("review", str(SAMPLE), *extra, "--report-date", "2022-06-01")
+        assert run.returncode == 2, run.stderr[-2000:]
+        said = run.stderr.strip()
+        assert said.startswith("evidence-review: cannot write the folder") and "\n" not in said
+        assert f"{a_file} is a file, not a folder" in said
+    assert not (tmp_path / "o").exists()  # refused before anything was written
+
+
 def test_xlsx_lists_off_plan_documents(reviewed: Path) -> None:
     for folder in truths():
         wb = openpyxl.load_workbook(reviewed / folder / "sheet.xlsx")

@@ -34,6 +34,20 @@ def test_deployments_from_the_shipped_calendar(tmp_path: Path) -> None:
     assert sorted(s.schedule.cron for s in first.schedules) == sorted(crons(calendar.stage[0]))
 
 
+def test_serve_refuses_an_output_folder_it_cannot_make(tmp_path: Path, capsys) -> None:
+    from pipelines import cli
+
+    a_file = tmp_path / "файл"
+    a_file.write_text("x", encoding="utf-8")
+    calendar = str(ROOT / "data" / "calendar.toml")
+    argv = ["serve", "--region", str(ROOT / "data" / "sample"), "--calendar", calendar]
+    assert cli.main([*argv, "--out", str(a_file / "out"), "--dry-run"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err == f"evidence-review: cannot write the folder {a_file / 'out'}: {a_file} is a " + (
+        "file, not a folder"
+    )
+
+
 def test_a_region_named_with_what_prefect_refuses_in_names_still_deploys(tmp_path: Path) -> None:
     region = tmp_path / "Республика 50% & Co"
     region.mkdir()
