@@ -134,14 +134,13 @@ _ONE_BYTE_CYRILLIC = ("cp1251", "koi8_r", "cp866")
 
 
 def _text_kind(head: bytes) -> tuple[str, str]:
-    if head.startswith(tuple(bom for bom, _ in _TEXT_BOMS)):
-        encoding = text_encoding(head)
-        return ("txt", encoding) if encoding else ("unknown", "")
-    low = head[:1024].lower()
-    if b"<html" in low or b"<!doctype html" in low:
-        return "html", ""
-    if b"\x00" in head:
-        return "unknown", ""
+    # A UTF-16 or UTF-32 text is all zero bytes and tags of zeros: told by its mark alone.
+    if not head.startswith(tuple(bom for bom, _ in _TEXT_BOMS)):
+        low = head[:1024].lower()
+        if b"<html" in low or b"<!doctype html" in low:
+            return "html", ""
+        if b"\x00" in head:
+            return "unknown", ""
     encoding = text_encoding(head)
     return ("txt", encoding) if encoding else ("unknown", "")
 

@@ -153,7 +153,7 @@ def _copy_html_as_utf8(path: Path, target: Path) -> None:
     head = raw[:4096]
     encoding = text_encoding(head)
     if b"charset" in head.lower() or encoding in (None, "utf-8", "utf-16", "utf-32"):
-        shutil.copyfile(path, target)
+        target.write_bytes(raw)  # read once already: not copied from the file again
         return
     target.write_bytes(codecs.BOM_UTF8 + raw.decode(encoding, "replace").encode("utf-8"))
 

@@ -144,13 +144,10 @@ def school_folders(region_dir: Path, *written: Path | None) -> list[Path]:
 def loose_files(region_dir: Path) -> list[str]:
     """The names of the files in the export's top folder, in no school's folder: not
     reviewed, and listed in the summary so that none goes unnoticed (a school's upload put
-    beside the folders instead of in its own). Hidden ones aside, as in a school's folder;
-    a ZIP there is expanded into a folder before this is asked (`prepare_input`)."""
-    return sorted(
-        readable(p.name)[0]
-        for p in region_dir.iterdir()
-        if not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
-    )
+    beside the folders instead of in its own). Taken as a school's folder's entries are
+    (`stages.is_entry`); a ZIP there is expanded into a folder before this is asked
+    (`prepare_input`)."""
+    return sorted(readable(p.name)[0] for p in region_dir.iterdir() if stages.is_entry(p))
 
 
 def _storage_path(cache_dir: Path) -> Path:
@@ -191,23 +188,24 @@ def run_fingerprint(report_date: date, settings_path: Path | None) -> str:
 
 
 def review_key(
-    folder: Path, fingerprint: str, files: list[Path], refused: Mapping[Path, str] | None = None
+    folder: Path, fingerprint: str, files: list[Path], noted: Mapping[Path, str] | None = None
 ) -> str:
     """What a school's finished review depends on: its files' contents and the run's
     fingerprint. A run killed half-way and started again skips the schools whose key is
     unchanged; anything changed is reviewed again. `files`: the school's files
-    (`stages.school_files`); `refused`: the entries not read, with why (`stages.Listing`)."""
-    return _school_digest(folder, fingerprint, files, sha256_of, refused)
+    (`stages.school_files`); `noted`: what the school has besides them, unread, with why
+    (`stages.Listing.noted`)."""
+    return _school_digest(folder, fingerprint, files, sha256_of, noted)
 
 
 def files_signature(
-    folder: Path, fingerprint: str, files: list[Path], refused: Mapping[Path, str] | None = None
+    folder: Path, fingerprint: str, files: list[Path], noted: Mapping[Path, str] | None = None
 ) -> str:
     """How a school's files look to the file system, without reading them: each file's name
     and stamp (`file_stamp`). While the signature is unchanged so are the contents; when it
     changed, the files are hashed (`review_key`) and only a changed content makes the school
     be reviewed again."""
-    return _school_digest(folder, fingerprint, files, _stamp_text, refused)
+    return _school_digest(folder, fingerprint, files, _stamp_text, noted)
 
 
 def _stamp_text(path: Path) -> str:
@@ -219,19 +217,19 @@ def _school_digest(
     fingerprint: str,
     files: list[Path],
     of_file: Callable[[Path], str],
-    refused: Mapping[Path, str] | None = None,
+    noted: Mapping[Path, str] | None = None,
 ) -> str:
     """The folder, the run's fingerprint, each file's place and `of_file` (its content's
-    hash, or its stamp), and each refused entry's place and reason, hashed together: a
-    link mended, or one added, has the school reviewed again."""
+    hash, or its stamp), and each noted entry's place and reason, hashed together: a link
+    mended, or one added, or an archive member left packed, has the school reviewed again."""
     digest = hashlib.sha256()
     for part in (os.fsencode(folder.resolve()), fingerprint.encode()):
         digest.update(part + b"\0")
     for path in files:
         # The name's bytes as on disk: a name that is not UTF-8 cannot be encoded as text.
         digest.update(os.fsencode(path.relative_to(folder)) + f"\0{of_file(path)}\0".encode())
-    for path, reason in sorted((refused or {}).items()):
-        digest.update(os.fsencode(path.relative_to(folder)) + f"\0refused: {reason}\0".encode())
+    for path, reason in sorted((noted or {}).items()):
+        digest.update(os.fsencode(path.relative_to(folder)) + f"\0noted: {reason}\0".encode())
     return digest.hexdigest()
 
 
@@ -249,17 +247,17 @@ def school_key(
     target: Path,
     fingerprint: str,
     files: list[Path],
-    refused: Mapping[Path, str] | None = None,
+    noted: Mapping[Path, str] | None = None,
 ) -> tuple[str, str]:
     """The school's review key and its files' signature (`files`: its files, listed once a
-    run; `refused`: the entries not read). When the signature is the one the school was
-    finished with, its key is taken from the mark instead of hashing every file again (on a
-    real export, gigabytes of scans each run)."""
-    signature = files_signature(folder, fingerprint, files, refused)
+    run; `noted`: what it has besides them, unread). When the signature is the one the
+    school was finished with, its key is taken from the mark instead of hashing every file
+    again (on a real export, gigabytes of scans each run)."""
+    signature = files_signature(folder, fingerprint, files, noted)
     key, signed = _done_mark(target)
     if key and signed == signature:
         return key, signature
-    return review_key(folder, fingerprint, files, refused), signature
+    return review_key(folder, fingerprint, files, noted), signature
 
 
 def _finished_sheet(target: Path, key: str) -> SchoolSheet | None:

@@ -66,12 +66,14 @@ class Listing:
 
 def list_school(folder: Path) -> Listing:
     # rglob does not descend into linked folders, so a link looping back cannot trap it.
-    entries = sorted(p for p in folder.rglob("*") if _listed(p))
+    entries = sorted(p for p in folder.rglob("*") if is_entry(p))
     refused = {p: r for p in entries if (r := refusal(p, folder)) is not None}
     return Listing(folder, entries, refused, unpacking_errors(folder))
 
 
-def _listed(path: Path) -> bool:
+def is_entry(path: Path) -> bool:
+    """Whether a review takes `path` for one of a folder's entries: not a folder (a link to
+    one is), not hidden, not one of Office's lock files (`~$`)."""
     if path.name.startswith((".", "~$")):
         return False
     try:
