@@ -1,15 +1,20 @@
-"""ZIP archives (a region's export, a school's upload) expanded safely into folders.
+"""Archives (a region's export, a school's upload) expanded safely into folders: ZIP through
+`zipfile`; RAR, 7-Zip, tar and gzip/bzip2/xz through libarchive (`libarchive-c`).
 
 Safe means: no member is written outside the destination (absolute names, "..", drive
-letters, symlinks are refused), the member count and the inflated total are bounded before
-anything is written, a member that inflates suspiciously is refused, and encrypted members are
-reported rather than guessed at. Cyrillic names from Windows archivers (cp866, no UTF-8 flag)
-come out as the school wrote them. ZIPs inside the archive are expanded in place, to a depth.
+letters, symlinks are refused), the member count and the inflated total are bounded, a member
+that inflates suspiciously is refused, and encrypted members are reported rather than guessed
+at. A ZIP's sizes are checked before anything is written. The other formats are streams (a
+solid RAR or 7-Zip names no member's packed size), so their bytes are counted as they are
+written, by a child process (`extractors.unpack`), and an archive over a limit is refused
+with what it had written removed. Cyrillic names from Windows archivers (cp866, no UTF-8
+flag) come out as the school wrote them. Archives inside an archive are expanded in place,
+to a depth.
 
 How the flow uses it: `prepare_input(source, workdir)` turns whatever the operator gave (a
-folder of school folders, a ZIP of them, folders holding ZIP uploads) into a folder tree with
-no archives in it, and returns that tree's root and the errors; the review then runs over the
-root as over any region folder. The input itself is never modified.
+folder of school folders, an archive of them, folders holding ZIP or RAR uploads) into a
+folder tree with no archives in it, and returns that tree's root and the errors; the review
+then runs over the root as over any region folder. The input itself is never modified.
 """
 
 from __future__ import annotations
@@ -17,16 +22,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
+import subprocess
+import sys
 import zipfile
 import zlib
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from extractors.detect import detect
 from extractors.model import ExtractionError
 from extractors.names import decode_name
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+from extractors.unpack import (
+    ArchiveRefused,
+    Limits,
+    TooBig,
+    Unpacked,
+    safe_parts,
+    unique_path,
+    write_capped,
+)
 
 # What reading one member can raise: corrupt data, an unsupported method (Deflate64 from
 # Windows' archiver), a password.
@@ -50,10 +67,6 @@ class ArchiveReport:
     warnings: list[str] = field(default_factory=list)
 
 
-class ArchiveRefused(Exception):
-    pass
-
-
 def member_name(info: zipfile.ZipInfo) -> str:
     """The name as its author saw it.
 
@@ -70,19 +83,6 @@ def member_name(info: zipfile.ZipInfo) -> str:
     except UnicodeEncodeError:  # already decoded some other way
         return info.filename
     return decode_name(raw)[0]
-
-
-def safe_parts(name: str) -> list[str] | None:
-    """Path components to write under the destination, or None if the name escapes it."""
-    name = name.replace("\\", "/")
-    if name.startswith("/") or "\x00" in name:
-        return None
-    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
-    if not parts or any(p == ".." for p in parts):
-        return None
-    if len(parts[0]) >= 2 and parts[0][1] == ":":  # C:\...
-        return None
-    return [p.strip() or "_" for p in parts]
 
 
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
@@ -103,16 +103,6 @@ def _check(infos: list[zipfile.ZipInfo], settings: ExtractSettings, budget: list
     budget[0] -= total
 
 
-def _unique(path: Path) -> Path:
-    if not path.exists():
-        return path
-    for n in range(2, 10_000):
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise ArchiveRefused(f"too many files named {path.name}")
-
-
 def expand_archive(
     archive: Path,
     dest: Path,
@@ -121,11 +111,19 @@ def expand_archive(
     _depth: int = 0,
     _budget: list[int] | None = None,
 ) -> ArchiveReport:
-    """Expand `archive` into `dest` (created); nested ZIPs become folders of the same name."""
+    """Expand `archive` into `dest` (created); nested archives become folders of the same name."""
     settings = settings or DEFAULT_SETTINGS
     budget = _budget if _budget is not None else [settings.archive_max_inflated_bytes]
     shown = shown or archive.name
     report = ArchiveReport()
+    try:
+        kind, detail = detect(archive)
+    except OSError as exc:
+        kind, detail = "", str(exc)
+    if kind == "archive":
+        _expand_other(archive, dest, detail, shown, settings, report, budget)
+        _expand_nested(report, dest, shown, settings, _depth, budget)
+        return report
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
@@ -181,23 +179,93 @@ def _member(
             )
         )
         return
-    target = _unique(dest.joinpath(*parts))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
+    target = unique_path(dest.joinpath(*parts))
     try:
-        with zf.open(info) as src, target.open("wb") as out:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                written += len(chunk)
-                if written > info.file_size:  # zipfile stops at the declared size; belt and braces
-                    raise ArchiveRefused("inflates past its declared size")
-                out.write(chunk)
-    except (*_MEMBER_ERRORS, ArchiveRefused) as exc:
+        with zf.open(info) as src:
+            # zipfile stops at the declared size; the limit is belt and braces.
+            write_capped(iter(lambda: src.read(1 << 20), b""), target, info.file_size)
+    except (*_MEMBER_ERRORS, TooBig) as exc:
         target.unlink(missing_ok=True)
         report.errors.append(
             ExtractionError(file=where, stage="archive", reason=f"not extracted: {exc}"[:250])
         )
         return
     report.files.append(target)
+
+
+def _expand_other(
+    archive: Path,
+    dest: Path,
+    kind: str,
+    shown: str,
+    settings: ExtractSettings,
+    report: ArchiveReport,
+    budget: list[int],
+) -> None:
+    """A RAR, 7-Zip, tar or compressed file (`detect`'s "archive") written out by libarchive
+    in a child process (`extractors.unpack`): a crash or hang in it costs this archive, not
+    the run. The whole archive may inflate to at most `max_compression_ratio` times its size
+    (a solid archive has no packed size per member to check one by one)."""
+    cap = max(
+        settings.ratio_check_min_bytes,
+        int(settings.max_compression_ratio * archive.stat().st_size),
+    )
+    limits = Limits(
+        budget=budget[0],
+        budget_mb=settings.archive_max_inflated_bytes // 1024**2,
+        cap=cap,
+        max_members=settings.archive_max_members,
+    )
+    job = {
+        "archive": str(archive),
+        "dest": str(dest),
+        "kind": kind,
+        "shown": shown,
+        "limits": asdict(limits),
+    }
+    made = not dest.exists()
+    try:
+        child = subprocess.run(
+            UNPACKER,
+            input=json.dumps(job, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=settings.max_seconds_per_file,
+        )
+        done = Unpacked(**json.loads(child.stdout)) if child.returncode == 0 else None
+        problem = _how_it_ended(child.returncode, child.stderr)
+    except subprocess.TimeoutExpired:
+        done = None
+        problem = f"unpacking took over {settings.max_seconds_per_file:.0f} s and was stopped"
+    except (ValueError, TypeError) as exc:  # no JSON from it, or not the fields expected
+        done = None
+        problem = f"the unpacker gave no result ({exc})"
+    if done is None:
+        # What a dead child wrote is unknown: nothing of it is kept.
+        if made:
+            shutil.rmtree(dest, ignore_errors=True)
+        report.errors.append(ExtractionError(file=shown, stage="archive", reason=problem[:250]))
+        return
+    budget[0] -= done.total
+    report.files += [Path(f) for f in done.files]
+    report.errors += [ExtractionError(file=f, stage="archive", reason=r) for f, r in done.errors]
+    report.warnings += done.warnings
+
+
+# The child that unpacks one non-ZIP archive; a list, so that a test can put another there.
+UNPACKER = [sys.executable, "-m", "extractors.unpack"]
+
+
+def _how_it_ended(returncode: int, stderr: str) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"the unpacker crashed on this archive ({name}); nothing of it was kept"
+    last = stderr.strip().splitlines()[-1:] or [""]
+    return f"the unpacker failed on this archive (exit {returncode}: {last[0]})"
 
 
 def _expand_nested(
@@ -213,7 +281,7 @@ def _expand_nested(
             kind, _ = detect(path)
         except OSError:
             continue
-        if kind != "zip":
+        if kind not in ("zip", "archive"):
             continue
         report.files.remove(path)
         inner_shown = f"{shown}/{path.relative_to(dest).as_posix()}"
@@ -225,12 +293,21 @@ def _expand_nested(
             )
             path.unlink()
             continue
-        folder = _unique(path.with_suffix("") if path.suffix else path.with_name(path.name + "_"))
+        folder = _folder_for(path)
         inner = expand_archive(path, folder, settings, inner_shown, depth + 1, budget)
         path.unlink()
         report.files += inner.files
         report.errors += inner.errors
         report.warnings += inner.warnings
+
+
+def _folder_for(archive: Path) -> Path:
+    """The folder an archive becomes: its name without the extension ("Документы.rar",
+    "Документы.tar.gz": "Документы"), made unique beside it."""
+    folder = archive.with_suffix("") if archive.suffix else archive.with_name(archive.name + "_")
+    if folder.suffix.lower() == ".tar":
+        folder = folder.with_suffix("")
+    return unique_path(folder)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -248,15 +325,15 @@ def _link_or_copy(src: str, dst: str) -> None:
 def prepare_input(
     source: Path, workdir: Path, settings: ExtractSettings | None = None
 ) -> tuple[Path, list[ExtractionError]]:
-    """A folder tree without archives for `source` (a folder or a ZIP), and the errors.
+    """A folder tree without archives for `source` (a folder or an archive), and the errors.
 
-    A folder with no ZIP inside is returned as it is. Otherwise the tree is mirrored into
-    `workdir` (hard links where possible, so it costs no space) and every ZIP in the mirror is
+    A folder with no archive inside is returned as it is. Otherwise the tree is mirrored into
+    `workdir` (hard links where possible, so it costs no space) and every archive in it is
     expanded in place into a folder of its name.
     """
     settings = settings or DEFAULT_SETTINGS
     entries = [p for p in source.iterdir() if not p.name.startswith(".")] if source.is_dir() else []
-    if len(entries) == 1 and entries[0].is_file() and _is_zip(entries[0]):
+    if len(entries) == 1 and entries[0].is_file() and _is_archive(entries[0]):
         source = entries[0]  # a folder holding just the region's export
     if source.is_file():
         root = workdir / source.stem
@@ -266,11 +343,13 @@ def prepare_input(
         region = _single_folder(root)
         _note_errors(region, report.errors)
         return region, report.errors
-    # Not through links: a linked ZIP is whatever the link points at (`refusal`).
-    zips = [
-        p for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink() and _is_zip(p)
+    # Not through links: a linked archive is whatever the link points at (`refusal`).
+    archives = [
+        p
+        for p in sorted(source.rglob("*"))
+        if p.is_file() and not p.is_symlink() and _is_archive(p)
     ]
-    if not zips:
+    if not archives:
         return source, []
     root = workdir / source.name
     if root.exists():
@@ -280,10 +359,10 @@ def prepare_input(
     shutil.copytree(source, root, symlinks=True, copy_function=_link_or_copy)
     errors: list[ExtractionError] = []
     budget = [settings.archive_max_inflated_bytes]
-    for original in zips:
+    for original in archives:
         rel = original.relative_to(source)
         copy = root / rel
-        folder = _unique(copy.with_suffix("") if copy.suffix else copy.with_name(copy.name + "_"))
+        folder = _folder_for(copy)
         report = expand_archive(copy, folder, settings, rel.as_posix(), 1, budget)
         copy.unlink()
         errors += report.errors
@@ -332,8 +411,8 @@ def _single_folder(root: Path) -> Path:
         root = entries[0]
 
 
-def _is_zip(path: Path) -> bool:
+def _is_archive(path: Path) -> bool:
     try:
-        return detect(path)[0] == "zip"
+        return detect(path)[0] in ("zip", "archive")
     except OSError:
         return False

@@ -23,14 +23,23 @@ _IMAGE_MAGIC = (
     (b"GIF89a", "gif"),
 )
 _EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"#!")
-# Archives other than ZIP, which schools upload too (RAR most of all): recognised so that the
-# error says what the file is, instead of "not a PDF or DOCX".
+# Archives other than ZIP, which schools upload too (RAR most of all): unpacked through
+# libarchive (extractors.archive), like ZIPs.
 _ARCHIVE_MAGIC = (
     (b"Rar!\x1a\x07", "rar"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"\x1f\x8b", "gz"),
     (b"\xfd7zXZ\x00", "xz"),
 )
+# What `detect` calls them (its detail for "archive"), as messages name them.
+ARCHIVE_NAMES = {
+    "rar": "RAR",
+    "7z": "7-Zip",
+    "gz": "gzip",
+    "bz2": "bzip2",
+    "xz": "xz",
+    "tar": "tar",
+}
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 
 
@@ -53,8 +62,9 @@ def is_image(path: Path) -> bool:
 
 
 def detect(path: Path) -> tuple[str, str]:
-    """(format, detail): format is a READABLE name or empty, zip, executable, encrypted,
-    unsupported, unknown; detail names the sub-kind (jpeg, xls, ods...) for messages."""
+    """(format, detail): format is a READABLE name or empty, zip, archive (detail: rar, 7z,
+    tar, gz, bz2, xz), executable, encrypted, unsupported, unknown; detail names the sub-kind
+    (jpeg, xls, ods...) for messages."""
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not head:
@@ -64,6 +74,13 @@ def detect(path: Path) -> tuple[str, str]:
     # read as that one PDF, the rest of the archive unseen.
     if head.startswith(b"PK"):
         return _zip_kind(path)
+    # The same for the other archives: a RAR or tar that stores a PDF first has its header
+    # in the first kilobyte.
+    for magic, kind in _ARCHIVE_MAGIC:
+        if head.startswith(magic):
+            return "archive", kind
+    if head[257:262] == b"ustar":
+        return "archive", "tar"
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf", ""
     if head.startswith(_OLE):
@@ -74,14 +91,9 @@ def detect(path: Path) -> tuple[str, str]:
         return "image", kind
     if head.startswith(_EXECUTABLE_MAGIC):
         return "executable", ""
-    for magic, kind in _ARCHIVE_MAGIC:
-        if head.startswith(magic):
-            return "unsupported", kind
-    if head[257:262] == b"ustar":
-        return "unsupported", "tar"
     # "BZh" alone starts some texts too: the level digit and the first block's magic must follow.
     if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"1AY&SY":
-        return "unsupported", "bz2"
+        return "archive", "bz2"
     return _text_kind(head)
 
 

@@ -15,27 +15,20 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.detect import detect
+from extractors.detect import ARCHIVE_NAMES, detect
 from extractors.model import Document, ExtractionError
 from extractors.names import readable
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
+_UNPACKED = "archives are expanded into folders before extraction (extractors.archive)"
 # Why a recognised but unread file is refused, by detect()'s kind.
 _REFUSED = {
-    "zip": "a ZIP archive, not a PDF or DOCX document: archives are expanded into folders "
-    "before extraction (extractors.archive.expand_archive)",
+    "zip": f"a ZIP archive, not a PDF or DOCX document: {_UNPACKED}",
     "executable": "an executable program, not a document; it was not opened",
     "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX or an image); "
     "cannot read it",
 }
-# Archives `detect` recognises besides ZIP, which the review unpacks itself.
-_ARCHIVES = {"rar": "RAR", "7z": "7-Zip", "gz": "gzip", "bz2": "bzip2", "xz": "xz", "tar": "tar"}
 _UNSUPPORTED = {
-    **{
-        kind: f"a {name} archive: the files in it are not read; unpack it into the school's "
-        "folder, or pack them as ZIP, which the review unpacks"
-        for kind, name in _ARCHIVES.items()
-    },
     "xls": "an old Excel .xls workbook; save it as XLSX",
     "ppt": "a PowerPoint presentation; save it as PDF",
     "pptx": "a PowerPoint presentation; save it as PDF",
@@ -134,6 +127,9 @@ def extract(
         return _fail(doc, "extract", "a damaged ZIP-based file (a truncated DOCX or XLSX?)")
     if fmt in _REFUSED:
         return _fail(doc, "detect", _REFUSED[fmt])
+    if fmt == "archive":
+        name = ARCHIVE_NAMES.get(detail, detail)
+        return _fail(doc, "detect", f"a {name} archive, not a document: {_UNPACKED}")
     if fmt == "encrypted":
         return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
     if fmt == "unsupported":

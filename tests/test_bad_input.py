@@ -99,12 +99,13 @@ def test_zip_and_executable_named_pdf(tmp_path: Path) -> None:
     ],
 )
 def test_other_archives_are_named_as_archives(tmp_path: Path, head: bytes, name: str) -> None:
-    """Before s20 a RAR upload, common in schools, was "not a PDF or DOCX file"."""
+    """Before s20 a RAR upload, common in schools, was "not a PDF or DOCX file". The review
+    unpacks them first (`prepare_input`); `extract` alone refuses one, saying what it is."""
     path = tmp_path / "документы.pdf"
-    path.write_bytes(head + b"\x01\x02" * 200)
+    path.write_bytes(head + b"\x01\x02" * 200 + b"%PDF-1.4")  # a stored PDF's header
     stage, reason = _error(extract(path))
     assert stage == "detect"
-    assert reason.startswith(f"a {name} archive: the files in it are not read"), reason
+    assert reason.startswith(f"a {name} archive, not a document: archives are expanded"), reason
 
 
 def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:

@@ -1,0 +1,217 @@
+"""School uploads packed as RAR, 7-Zip, tar or gzip, unpacked through libarchive with the
+same safety as ZIPs. Before s21 such an upload was one error record ("a RAR archive: the
+files in it are not read") and none of its documents was reviewed."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import libarchive
+import pytest
+
+from extractors import archive as archive_module
+from extractors.archive import expand_archive, prepare_input, unpacking_errors
+from extractors.extract import extract
+from extractors.settings import ExtractSettings
+from tests.builders import make_docx, make_pdf
+from tests.rar import make_rar4, make_rar5
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _tar(path: Path, members: list[tarfile.TarInfo], data: dict[str, bytes], mode: str = "w"):
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT, encoding="cp1251") as tar:
+        for info in members:
+            payload = data.get(info.name)
+            if payload is not None:
+                info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload) if payload is not None else None)
+    return path
+
+
+def test_a_schools_rar_upload_is_unpacked_and_its_documents_read(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "p.pdf", ["Протокол заседания педагогического совета № 3"])
+    docx = make_docx(tmp_path / "d.docx", ["Приказ об утверждении дорожной карты"])
+    region = tmp_path / "region"
+    (region / "Школа 1").mkdir(parents=True)
+    make_rar5(
+        region / "Школа 1" / "Документы.rar",
+        {
+            "Протоколы/": b"",
+            "Протоколы/Протокол № 3.pdf": pdf.read_bytes(),
+            "Приказ.docx": docx.read_bytes(),
+        },
+    )
+    root, errors = prepare_input(region, tmp_path / "work")
+    assert errors == []
+    assert _files(root) == [
+        "Школа 1/Документы/Приказ.docx",
+        "Школа 1/Документы/Протоколы/Протокол № 3.pdf",
+    ]
+    doc = extract(root / "Школа 1" / "Документы" / "Протоколы" / "Протокол № 3.pdf", root=root)
+    assert doc.ok and "педагогического совета" in " ".join(b.text for b in doc.blocks)
+    assert (region / "Школа 1" / "Документы.rar").is_file()  # the input is left as it was
+
+
+def test_old_rar_names_in_the_dos_code_page_and_encrypted_members(tmp_path: Path) -> None:
+    """WinRAR before 5 on a Russian Windows wrote names in cp866; libarchive hands them over
+    as bytes, read as names on disk are."""
+    archive = make_rar4(
+        tmp_path / "архив.rar",
+        {"Папка/Приказ №5.txt": "Приказ".encode(), "Секрет.txt": b"x" * 10},
+        encrypted=frozenset({"Секрет.txt"}),
+    )
+    report = expand_archive(archive, tmp_path / "out")
+    assert _files(tmp_path / "out") == ["Папка/Приказ №5.txt"]
+    assert [(e.file, e.reason) for e in report.errors] == [
+        ("архив.rar/Секрет.txt", "encrypted in the archive")
+    ]
+    windows = make_rar4(tmp_path / "ansi.rar", {"Справка.txt": b"x"}, codec="cp1251")
+    assert [p.name for p in expand_archive(windows, tmp_path / "ansi").files] == ["Справка.txt"]
+
+
+def test_a_7z_upload_holding_a_zip_is_unpacked_through_both(tmp_path: Path) -> None:
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("Справка.txt", "Справка о проведении")
+    archive = tmp_path / "upload.7z"
+    with libarchive.file_writer(str(archive), "7zip") as writer:
+        writer.add_file_from_memory("Отчёт/итоги.txt", 5, b"itogi")
+        writer.add_file_from_memory("Вложение.zip", inner.stat().st_size, inner.read_bytes())
+    report = expand_archive(archive, tmp_path / "out")
+    assert report.errors == []
+    assert _files(tmp_path / "out") == ["Вложение/Справка.txt", "Отчёт/итоги.txt"]
+
+
+def test_no_tar_member_escapes_and_links_and_pipes_are_skipped(tmp_path: Path) -> None:
+    link = tarfile.TarInfo("Школа/пароли")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    hard = tarfile.TarInfo("Школа/жёсткая")
+    hard.type, hard.linkname = tarfile.LNKTYPE, "../../etc/passwd"
+    pipe = tarfile.TarInfo("Школа/канал")
+    pipe.type = tarfile.FIFOTYPE
+    names = ["../../вне.txt", "/etc/cron.d/evil", "Школа/Приказ.txt"]
+    archive = _tar(
+        tmp_path / "upload.tar",
+        [tarfile.TarInfo(n) for n in names] + [link, hard, pipe],
+        dict.fromkeys(names, "Приказ".encode()),
+    )
+    dest = tmp_path / "region" / "out"
+    report = expand_archive(archive, dest)
+    assert [p.relative_to(dest).as_posix() for p in report.files] == ["Школа/Приказ.txt"]
+    assert sorted(e.file for e in report.errors) == [
+        "upload.tar/../../вне.txt",
+        "upload.tar//etc/cron.d/evil",
+    ]
+    assert {e.reason for e in report.errors} == {"a path outside the archive"}
+    assert len(report.warnings) == 3
+    assert _files(tmp_path) == ["region/out/Школа/Приказ.txt", "upload.tar"]
+
+
+def test_a_file_gzipped_on_its_own_is_unpacked_as_itself(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "p.pdf", ["Аналитическая справка"])
+    archive = tmp_path / "Справка.pdf.gz"
+    archive.write_bytes(gzip.compress(pdf.read_bytes()))
+    report = expand_archive(archive, tmp_path / "out")
+    assert report.errors == [] and _files(tmp_path / "out") == ["Справка.pdf"]
+    assert extract(tmp_path / "out" / "Справка.pdf").ok
+    tgz = _tar(
+        tmp_path / "upload.tgz", [tarfile.TarInfo("Приказ.txt")], {"Приказ.txt": b"x"}, "w:gz"
+    )
+    assert _files(expand_archive(tgz, tmp_path / "tgz").files[0].parent) == ["Приказ.txt"]
+
+
+def test_limits_refuse_bombs_and_remove_what_was_written(tmp_path: Path) -> None:
+    zeros = bytes(40 * 1024**2)
+    archive = _tar(
+        tmp_path / "bomb.tar.gz",
+        [tarfile.TarInfo("Приказ.txt"), tarfile.TarInfo("zeros.bin")],
+        {"Приказ.txt": "Приказ".encode(), "zeros.bin": zeros},
+        "w:gz",
+    )
+    assert archive.stat().st_size < 100 * 1024
+    # Over the whole export's limit: refused whole, the member written before it removed.
+    small = ExtractSettings(archive_max_inflated_bytes=5 * 1024**2)
+    report = expand_archive(archive, tmp_path / "a", small)
+    assert report.files == [] and _files(tmp_path / "a") == []
+    (refused,) = report.errors
+    assert refused.reason == "the archive inflates over the limit (5 MB in all)"
+    # Within it, 40 MB out of some 40 KB is a bomb.
+    report = expand_archive(archive, tmp_path / "b")
+    assert report.files == [] and "archive bomb" in report.errors[0].reason
+    few = ExtractSettings(archive_max_members=1)
+    assert "files in the archive" in expand_archive(archive, tmp_path / "c", few).errors[0].reason
+    # A lone gzipped file declares no size: counted as it is written, and stopped.
+    lone = tmp_path / "zeros.bin.gz"
+    lone.write_bytes(gzip.compress(zeros))
+    report = expand_archive(lone, tmp_path / "d")
+    assert "archive bomb" in report.errors[0].reason and _files(tmp_path / "d") == []
+
+
+def test_a_truncated_rar_keeps_the_members_before_the_damage(tmp_path: Path) -> None:
+    archive = make_rar5(
+        tmp_path / "upload.rar", {"Приказ.txt": b"x" * 100, "Протокол.txt": b"y" * 5000}
+    )
+    archive.write_bytes(archive.read_bytes()[:-3000])
+    report = expand_archive(archive, tmp_path / "out")
+    assert [p.name for p in report.files] == ["Приказ.txt"]
+    assert (tmp_path / "out" / "Приказ.txt").read_bytes() == b"x" * 100
+    assert report.errors[-1].file == "upload.rar"
+    assert "damaged" in report.errors[-1].reason and "after 1 files" in report.errors[-1].reason
+
+
+def test_without_libarchive_a_rar_is_an_error_on_its_schools_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    region = tmp_path / "region"
+    (region / "Школа").mkdir(parents=True)
+    make_rar5(region / "Школа" / "upload.rar", {"Приказ.txt": b"x"})
+    # Where libarchive-c looks for the library: nothing there, as on a machine without it.
+    monkeypatch.setenv("LIBARCHIVE", str(tmp_path / "no-libarchive.so"))
+    root, errors = prepare_input(region, tmp_path / "work")
+    (noted,) = unpacking_errors(root / "Школа")
+    assert noted.file == "upload.rar" and errors[0].reason == noted.reason
+    assert "libarchive is missing" in noted.reason and "install-system-deps" in noted.reason
+
+
+# A child that writes part of the archive out and dies as a crash in libarchive would.
+_CRASHING = (
+    "import json, os, pathlib, signal, sys; job = json.load(sys.stdin); "
+    "d = pathlib.Path(job['dest']); d.mkdir(parents=True); (d / 'half.pdf').write_bytes(b'x'); "
+    "os.kill(os.getpid(), signal.SIGSEGV)"
+)
+
+
+def test_a_crash_or_hang_in_the_unpacker_costs_its_archive_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    region = tmp_path / "region"
+    for school in ("Школа 1", "Школа 2"):
+        (region / school).mkdir(parents=True)
+    make_rar5(region / "Школа 1" / "upload.rar", {"Приказ.txt": b"x"})
+    with zipfile.ZipFile(region / "Школа 2" / "upload.zip", "w") as zf:
+        zf.writestr("Протокол.txt", "Протокол")
+    monkeypatch.setattr(archive_module, "UNPACKER", [sys.executable, "-c", _CRASHING])
+    root, errors = prepare_input(region, tmp_path / "work")
+    assert [(e.file, e.reason) for e in errors] == [
+        (
+            "Школа 1/upload.rar",
+            "the unpacker crashed on this archive (SIGSEGV); nothing of it was kept",
+        )
+    ]
+    assert _files(root) == [
+        "Школа 1/.unpacking-errors.json",
+        "Школа 2/upload/Протокол.txt",
+    ]
+    hanging = [sys.executable, "-c", "import time; time.sleep(30)"]
+    monkeypatch.setattr(archive_module, "UNPACKER", hanging)
+    quick = ExtractSettings(max_seconds_per_file=1)
+    report = expand_archive(region / "Школа 1" / "upload.rar", tmp_path / "out", quick)
+    assert [e.reason for e in report.errors] == ["unpacking took over 1 s and was stopped"]
