@@ -105,7 +105,9 @@ def test_an_unusable_calendar_or_rubric_is_one_line_and_exit_2(tmp_path: Path, c
     assert cli.main([*argv, "--settings", str(rubric), "--dry-run"]) == cli.EXIT_USAGE
 
 
-def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_path: Path) -> None:
+def test_a_scheduled_run_unpacks_the_schools_zip_and_rar_uploads(
+    prefect_harness, tmp_path: Path
+) -> None:
     """Before s20 a deployment reviewed the export as it was: a school's ZIP was an error
     record saying archives are unpacked, and the documents in it were never reviewed."""
     import json
@@ -113,13 +115,17 @@ def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_pa
 
     from pipelines.review import review_export
     from tests.builders import copy_sample
+    from tests.rar import make_rar5
 
     region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
     school = region / "school_04_polyanskaya"
-    upload = next(p for p in sorted(school.iterdir()) if p.suffix == ".pdf")
+    upload, other = [p for p in sorted(school.iterdir()) if p.suffix == ".pdf"][:2]
     with zipfile.ZipFile(school / "загрузка.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.write(upload, "вложение.pdf")
     upload.unlink()  # the document is in the ZIP alone
+    # And one in a RAR (before s21, one error record, its documents unread).
+    make_rar5(school / "документы.rar", {"Папка/справка.pdf": other.read_bytes()})
+    other.unlink()
     # A member the review refuses to unpack: the sheet says so (before s20, stderr alone).
     with zipfile.ZipFile(school / "плохой.zip", "w") as zf:
         zf.writestr("../вне.txt", "Справка")
@@ -130,7 +136,7 @@ def test_a_scheduled_run_unpacks_the_schools_zip_uploads(prefect_harness, tmp_pa
     assert summary.failed == []
     sheet = json.loads((out / school.name / "sheet.json").read_text(encoding="utf-8"))
     readable = {d["file"] for d in sheet["documents"] if d["readable"]}
-    assert "загрузка/вложение.pdf" in readable
+    assert {"загрузка/вложение.pdf", "документы/Папка/справка.pdf"} <= readable
     outside = "a path outside the archive"
     assert sheet["errors"] == [
         {"file": "плохой.zip/../вне.txt", "stage": "archive", "reason": outside}
