@@ -19,6 +19,7 @@ then runs over the root as over any region folder. The input itself is never mod
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from extractors.detect import detect
+from extractors.extract import sha256_of
 from extractors.model import ExtractionError
 from extractors.names import decode_name
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
@@ -44,6 +46,7 @@ from extractors.unpack import (
     unique_path,
     write_capped,
 )
+from extractors.version import code_version
 
 # What reading one member can raise: corrupt data, an unsupported method (Deflate64 from
 # Windows' archiver), a password.
@@ -329,20 +332,24 @@ def prepare_input(
 
     A folder with no archive inside is returned as it is. Otherwise the tree is mirrored into
     `workdir` (hard links where possible, so it costs no space) and every archive in it is
-    expanded in place into a folder of its name.
+    expanded in place into a folder of its name. Expansions are kept in `workdir` for the
+    next run (`_Store`), which unpacks only the archives that changed.
     """
     settings = settings or DEFAULT_SETTINGS
     entries = [p for p in source.iterdir() if not p.name.startswith(".")] if source.is_dir() else []
     if len(entries) == 1 and entries[0].is_file() and _is_archive(entries[0]):
         source = entries[0]  # a folder holding just the region's export
+    store = _Store(workdir / _KEPT, settings)
     if source.is_file():
         root = workdir / source.stem
         if root.exists():
             shutil.rmtree(root)
-        report = expand_archive(source, root, settings, source.name)
+        budget = [settings.archive_max_inflated_bytes]
+        errors = store.expanded(source, root, source.name, 0, budget)
+        store.forget_the_rest()
         region = _single_folder(root)
-        _note_errors(region, report.errors)
-        return region, report.errors
+        _note_errors(region, errors)
+        return region, errors
     # Not through links: a linked archive is whatever the link points at (`refusal`).
     archives = [
         p
@@ -350,6 +357,7 @@ def prepare_input(
         if p.is_file() and not p.is_symlink() and _is_archive(p)
     ]
     if not archives:
+        store.forget_the_rest()
         return source, []
     root = workdir / source.name
     if root.exists():
@@ -362,12 +370,68 @@ def prepare_input(
     for original in archives:
         rel = original.relative_to(source)
         copy = root / rel
-        folder = _folder_for(copy)
-        report = expand_archive(copy, folder, settings, rel.as_posix(), 1, budget)
+        errors += store.expanded(original, _folder_for(copy), rel.as_posix(), 1, budget)
         copy.unlink()
-        errors += report.errors
+    store.forget_the_rest()
     _note_errors(root, errors)
     return root, errors
+
+
+# Under the work folder: each archive's expansion, kept between runs. A re-run, with most
+# schools' uploads unchanged, links the kept files into its mirror instead of unpacking
+# every archive again (about 0.1 s a school's RAR, 10 ms a ZIP: 10 s for 100 schools).
+_KEPT = ".unpacked"
+
+
+@dataclass
+class _Store:
+    """Expansions by the archive's place and content, the limits and the extractors' code:
+    a changed upload, or a fix in how archives are read, unpacks afresh."""
+
+    folder: Path
+    settings: ExtractSettings
+    used: set[str] = field(default_factory=set)
+
+    def expanded(
+        self, archive: Path, dest: Path, shown: str, depth: int, budget: list[int]
+    ) -> list[ExtractionError]:
+        """Expand `archive` into `dest` (made as hard links to the kept expansion), and its
+        errors; the bytes it inflates to are taken from `budget` as unpacking would."""
+        parts = [shown, sha256_of(archive), self.settings.model_dump_json(), str(depth)]
+        key = hashlib.sha256("\0".join([*parts, code_version("extractors")]).encode())
+        name = key.hexdigest()[:32]
+        self.used.add(name)
+        kept, record = self.folder / name, self.folder / f"{name}.json"
+        try:
+            noted = json.loads(record.read_text(encoding="utf-8"))
+            fresh = not (kept.is_dir() and noted["bytes"] <= budget[0])
+        except (OSError, ValueError, KeyError, TypeError):
+            fresh = True
+        if fresh:
+            record.unlink(missing_ok=True)  # written last: without it, `kept` is partial
+            shutil.rmtree(kept, ignore_errors=True)
+            before = budget[0]
+            report = expand_archive(archive, kept, self.settings, shown, depth, budget)
+            kept.mkdir(parents=True, exist_ok=True)
+            noted = {
+                "bytes": before - budget[0],
+                "errors": [e.model_dump() for e in report.errors],
+            }
+            record.write_text(json.dumps(noted, ensure_ascii=False), encoding="utf-8")
+        else:
+            budget[0] -= noted["bytes"]
+        shutil.copytree(kept, dest, symlinks=True, copy_function=_link_or_copy)
+        return [ExtractionError.model_validate(e) for e in noted["errors"]]
+
+    def forget_the_rest(self) -> None:
+        """Drop the expansions this run did not use: archives replaced or gone."""
+        for entry in self.folder.iterdir() if self.folder.is_dir() else []:
+            if entry.name.split(".")[0] in self.used:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _note_errors(region: Path, errors: list[ExtractionError]) -> None:

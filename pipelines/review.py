@@ -32,12 +32,12 @@ from extractors.detect import is_image
 from extractors.extract import file_stamp, sha256_of
 from extractors.model import ExtractionError
 from extractors.names import readable
+from extractors.version import code_version
 from pipelines import school as stages
 from pipelines.output_lock import output_lock
 from pipelines.pool import start_workers_early, work_pool, workers_wanted
 from pipelines.work import (
     FileCache,
-    code_version,
     is_extracted,
     merge_vocabulary,
     model_version,

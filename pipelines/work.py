@@ -8,7 +8,6 @@ makes no API call. The flow and its tasks are in `pipelines.review`."""
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -36,17 +35,9 @@ from expert_sheet.xlsx import write_sheet_xlsx
 from extractors.extract import extract, sha256_of, unreadable
 from extractors.model import Document
 from extractors.settings import DEFAULT_SETTINGS
+from extractors.version import code_version
 from pipelines import school as stages
 from pipelines.pool import Crash, note_work
-
-
-@cache
-def code_version(package: str) -> str:
-    """Hash of a package's source: a cached result from older code is not reused."""
-    digest = hashlib.sha256()
-    for source in sorted(Path(importlib.import_module(package).__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def model_version() -> str:

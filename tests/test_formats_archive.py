@@ -6,6 +6,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from extractors.archive import expand_archive, member_name, prepare_input
 from extractors.extract import extract
 from extractors.settings import ExtractSettings
@@ -184,3 +186,56 @@ def test_export_wrapped_in_one_folder_and_a_folder_holding_only_the_zip(tmp_path
         assert not errors
         assert root.name == "Регион 2022"
         assert sorted(p.name for p in root.iterdir()) == ["Школа 1", "Школа 2"]
+
+
+def test_a_rerun_unpacks_only_the_archives_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before s21 every run unpacked every archive again: about 10 s for 100 schools that
+    uploaded theirs as ZIP or RAR, on each of an operator's daily re-runs."""
+    from extractors import archive as archive_module
+    from tests.rar import make_rar5
+
+    region = tmp_path / "region"
+    for school in ("Школа 1", "Школа 2", "Школа 3"):
+        (region / school).mkdir(parents=True)
+    with zipfile.ZipFile(region / "Школа 1" / "загрузка.zip", "w") as zf:
+        zf.writestr("Протокол.txt", "Протокол")
+        zf.writestr("../вне.txt", "x")
+    make_rar5(region / "Школа 2" / "документы.rar", {"Приказ.txt": "Приказ".encode()})
+    make_rar5(region / "Школа 3" / "старое.rar", {"План.txt": b"plan"})
+    first, errors = prepare_input(region, tmp_path / "work")
+    listing = _listing(first)
+    unpacked: list[str] = []
+    real = archive_module.expand_archive
+
+    def counted(archive: Path, *args, **kwargs):
+        unpacked.append(archive.name)
+        return real(archive, *args, **kwargs)
+
+    monkeypatch.setattr(archive_module, "expand_archive", counted)
+    again, errors_again = prepare_input(region, tmp_path / "work")
+    assert unpacked == [] and again == first
+    assert _listing(again) == listing and errors_again == errors
+    assert [e.file for e in errors] == ["Школа 1/загрузка.zip/../вне.txt"]
+    # One upload replaced, one taken away: only the new one is unpacked, the old one's
+    # expansion is dropped from the work folder.
+    make_rar5(region / "Школа 2" / "документы.rar", {"Приказ №2.txt": "Приказ".encode()})
+    (region / "Школа 3" / "старое.rar").unlink()
+    third, _ = prepare_input(region, tmp_path / "work")
+    assert unpacked == ["документы.rar"]
+    assert _files(third) == [
+        "Школа 1/.unpacking-errors.json",
+        "Школа 1/загрузка/Протокол.txt",
+        "Школа 2/документы/Приказ №2.txt",
+    ]
+    kept = [p for p in (tmp_path / "work" / ".unpacked").iterdir() if p.is_dir()]
+    assert len(kept) == 2
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _listing(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
