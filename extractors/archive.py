@@ -22,15 +22,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from extractors.detect import detect
 from extractors.extract import sha256_of
@@ -113,8 +116,10 @@ def expand_archive(
     shown: str | None = None,
     _depth: int = 0,
     _budget: list[int] | None = None,
+    _unpacker: Unpacker | None = None,
 ) -> ArchiveReport:
-    """Expand `archive` into `dest` (created); nested archives become folders of the same name."""
+    """Expand `archive` into `dest` (created); nested archives become folders of the same name.
+    Archives other than ZIP go to `_unpacker`'s child (one of their own without it)."""
     settings = settings or DEFAULT_SETTINGS
     budget = _budget if _budget is not None else [settings.archive_max_inflated_bytes]
     shown = shown or archive.name
@@ -124,8 +129,8 @@ def expand_archive(
     except OSError as exc:
         kind, detail = "", str(exc)
     if kind == "archive":
-        _expand_other(archive, dest, detail, shown, settings, report, budget)
-        _expand_nested(report, dest, shown, settings, _depth, budget)
+        _expand_other(archive, dest, detail, shown, settings, report, budget, _unpacker)
+        _expand_nested(report, dest, shown, settings, _depth, budget, _unpacker)
         return report
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -141,7 +146,7 @@ def expand_archive(
         reason = f"the archive is damaged or unreadable ({type(exc).__name__}: {exc})"[:250]
         report.errors.append(ExtractionError(file=shown, stage="archive", reason=reason))
         return report
-    _expand_nested(report, dest, shown, settings, _depth, budget)
+    _expand_nested(report, dest, shown, settings, _depth, budget, _unpacker)
     return report
 
 
@@ -204,11 +209,16 @@ def _expand_other(
     settings: ExtractSettings,
     report: ArchiveReport,
     budget: list[int],
+    unpacker: Unpacker | None,
 ) -> None:
     """A RAR, 7-Zip, tar or compressed file (`detect`'s "archive") written out by libarchive
-    in a child process (`extractors.unpack`): a crash or hang in it costs this archive, not
-    the run. The whole archive may inflate to at most `max_compression_ratio` times its size
-    (a solid archive has no packed size per member to check one by one)."""
+    in a child process (`Unpacker`): a crash or hang in it costs this archive, not the run.
+    The whole archive may inflate to at most `max_compression_ratio` times its size (a solid
+    archive has no packed size per member to check one by one)."""
+    if unpacker is None:
+        with Unpacker() as own:
+            _expand_other(archive, dest, kind, shown, settings, report, budget, own)
+        return
     cap = max(
         settings.ratio_check_min_bytes,
         int(settings.max_compression_ratio * archive.stat().st_size),
@@ -227,23 +237,7 @@ def _expand_other(
         "limits": asdict(limits),
     }
     made = not dest.exists()
-    try:
-        child = subprocess.run(
-            UNPACKER,
-            input=json.dumps(job, ensure_ascii=False),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=settings.max_seconds_per_file,
-        )
-        done = Unpacked(**json.loads(child.stdout)) if child.returncode == 0 else None
-        problem = _how_it_ended(child.returncode, child.stderr)
-    except subprocess.TimeoutExpired:
-        done = None
-        problem = f"unpacking took over {settings.max_seconds_per_file:.0f} s and was stopped"
-    except (ValueError, TypeError) as exc:  # no JSON from it, or not the fields expected
-        done = None
-        problem = f"the unpacker gave no result ({exc})"
+    done, problem = unpacker.run(job, settings.max_seconds_per_file)
     if done is None:
         # What a dead child wrote is unknown: nothing of it is kept.
         if made:
@@ -256,8 +250,91 @@ def _expand_other(
     report.warnings += done.warnings
 
 
-# The child that unpacks one non-ZIP archive; a list, so that a test can put another there.
+# The child that unpacks non-ZIP archives; a list, so that a test can put another there.
 UNPACKER = [sys.executable, "-m", "extractors.unpack"]
+
+
+class Unpacker:
+    """The child process that writes out non-ZIP archives (`extractors.unpack`), one for
+    many archives: starting one costs about 0.15 s, more than unpacking a school's RAR
+    (50 RAR uploads took 9 s with a child each). A child that crashes, or takes longer than
+    the time limit, is ended; the next archive starts a new one."""
+
+    def __init__(self) -> None:
+        self._child: subprocess.Popen[str] | None = None
+        self._stderr: IO[bytes] | None = None
+
+    def __enter__(self) -> Unpacker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, job: dict[str, Any], timeout: float) -> tuple[Unpacked | None, str]:
+        """The child's `Unpacked` for `job`, or None and why there is none."""
+        child = self._started()
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            # ASCII JSON both ways: the pipes' encoding is then whatever the locale says.
+            child.stdin.write(json.dumps(job) + "\n")
+            child.stdin.flush()
+            ready, _, _ = select.select([child.stdout], [], [], timeout)
+            line = child.stdout.readline() if ready else None
+        except OSError:  # it died before reading the job
+            line = ""
+        if line is None:
+            self.close(kill=True)
+            return None, f"unpacking took over {timeout:.0f} s and was stopped"
+        if not line:
+            returncode = child.wait()
+            problem = _how_it_ended(returncode, self._stderr_tail())
+            self.close()
+            return None, problem
+        try:
+            return Unpacked(**json.loads(line)), ""
+        except (ValueError, TypeError) as exc:  # not JSON, or not the fields expected
+            self.close(kill=True)
+            return None, f"the unpacker gave no result ({exc})"
+
+    def close(self, kill: bool = False) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        if kill:
+            child.kill()
+        try:
+            assert child.stdin is not None
+            child.stdin.close()  # the child ends when its input does
+        except OSError:
+            pass
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        for pipe in (child.stdout, self._stderr):
+            if pipe is not None:
+                pipe.close()
+
+    def _started(self) -> subprocess.Popen[str]:
+        if self._child is None:
+            # A file, not a pipe: nobody reads the child's errors until it has died.
+            self._stderr = tempfile.TemporaryFile()
+            self._child = subprocess.Popen(
+                UNPACKER,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                text=True,
+                encoding="ascii",
+            )
+        return self._child
+
+    def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return self._stderr.read()[-2000:].decode("utf-8", "replace")
 
 
 def _how_it_ended(returncode: int, stderr: str) -> str:
@@ -278,6 +355,7 @@ def _expand_nested(
     settings: ExtractSettings,
     depth: int,
     budget: list[int],
+    unpacker: Unpacker | None,
 ) -> None:
     for path in list(report.files):
         try:
@@ -297,7 +375,7 @@ def _expand_nested(
             path.unlink()
             continue
         folder = _folder_for(path)
-        inner = expand_archive(path, folder, settings, inner_shown, depth + 1, budget)
+        inner = expand_archive(path, folder, settings, inner_shown, depth + 1, budget, unpacker)
         path.unlink()
         report.files += inner.files
         report.errors += inner.errors
@@ -339,14 +417,22 @@ def prepare_input(
     entries = [p for p in source.iterdir() if not p.name.startswith(".")] if source.is_dir() else []
     if len(entries) == 1 and entries[0].is_file() and _is_archive(entries[0]):
         source = entries[0]  # a folder holding just the region's export
-    store = _Store(workdir / _KEPT, settings)
+    with Unpacker() as unpacker:
+        store = _Store(workdir / _KEPT, settings, unpacker)
+        try:
+            return _mirrored(source, workdir, store)
+        finally:
+            store.forget_the_rest()
+
+
+def _mirrored(source: Path, workdir: Path, store: _Store) -> tuple[Path, list[ExtractionError]]:
+    settings = store.settings
     if source.is_file():
         root = workdir / source.stem
         if root.exists():
             shutil.rmtree(root)
         budget = [settings.archive_max_inflated_bytes]
         errors = store.expanded(source, root, source.name, 0, budget)
-        store.forget_the_rest()
         region = _single_folder(root)
         _note_errors(region, errors)
         return region, errors
@@ -357,7 +443,6 @@ def prepare_input(
         if p.is_file() and not p.is_symlink() and _is_archive(p)
     ]
     if not archives:
-        store.forget_the_rest()
         return source, []
     root = workdir / source.name
     if root.exists():
@@ -372,7 +457,6 @@ def prepare_input(
         copy = root / rel
         errors += store.expanded(original, _folder_for(copy), rel.as_posix(), 1, budget)
         copy.unlink()
-    store.forget_the_rest()
     _note_errors(root, errors)
     return root, errors
 
@@ -390,6 +474,7 @@ class _Store:
 
     folder: Path
     settings: ExtractSettings
+    unpacker: Unpacker
     used: set[str] = field(default_factory=set)
 
     def expanded(
@@ -411,7 +496,9 @@ class _Store:
             record.unlink(missing_ok=True)  # written last: without it, `kept` is partial
             shutil.rmtree(kept, ignore_errors=True)
             before = budget[0]
-            report = expand_archive(archive, kept, self.settings, shown, depth, budget)
+            report = expand_archive(
+                archive, kept, self.settings, shown, depth, budget, self.unpacker
+            )
             kept.mkdir(parents=True, exist_ok=True)
             noted = {
                 "bytes": before - budget[0],

@@ -258,12 +258,14 @@ def _archive_error(exc: Exception, done: int) -> str:
 
 
 def main() -> None:
-    """The child: a JSON job on stdin, the `Unpacked` as JSON on stdout."""
-    job = json.load(sys.stdin)
-    done = unpack(
-        Path(job["archive"]), Path(job["dest"]), job["kind"], job["shown"], Limits(**job["limits"])
-    )
-    json.dump(done.__dict__, sys.stdout, ensure_ascii=False)
+    """The child: a JSON job a line on stdin, its `Unpacked` as a JSON line on stdout, until
+    stdin ends. ASCII JSON, so that no locale's encoding of the pipes can garble a name."""
+    for line in sys.stdin:
+        job = json.loads(line)
+        limits = Limits(**job["limits"])
+        done = unpack(Path(job["archive"]), Path(job["dest"]), job["kind"], job["shown"], limits)
+        sys.stdout.write(json.dumps(done.__dict__) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
