@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -117,9 +118,11 @@ def expand_archive(
     _depth: int = 0,
     _budget: list[int] | None = None,
     _unpacker: Unpacker | None = None,
+    _volumes: list[Path] | None = None,
 ) -> ArchiveReport:
     """Expand `archive` into `dest` (created); nested archives become folders of the same name.
-    Archives other than ZIP go to `_unpacker`'s child (one of their own without it)."""
+    Archives other than ZIP go to `_unpacker`'s child (one of their own without it);
+    `_volumes` are the later volumes of a RAR in several (`rar_volumes`)."""
     settings = settings or DEFAULT_SETTINGS
     budget = _budget if _budget is not None else [settings.archive_max_inflated_bytes]
     shown = shown or archive.name
@@ -129,7 +132,8 @@ def expand_archive(
     except OSError as exc:
         kind, detail = "", str(exc)
     if kind == "archive":
-        _expand_other(archive, dest, detail, shown, settings, report, budget, _unpacker)
+        job = {"archive": str(archive), "volumes": [str(v) for v in _volumes or []]}
+        _expand_other(job, dest, detail, shown, settings, report, budget, _unpacker)
         _expand_nested(report, dest, shown, settings, _depth, budget, _unpacker)
         return report
     try:
@@ -202,7 +206,7 @@ def _member(
 
 
 def _expand_other(
-    archive: Path,
+    job: dict[str, Any],
     dest: Path,
     kind: str,
     shown: str,
@@ -217,25 +221,17 @@ def _expand_other(
     archive has no packed size per member to check one by one)."""
     if unpacker is None:
         with Unpacker() as own:
-            _expand_other(archive, dest, kind, shown, settings, report, budget, own)
+            _expand_other(job, dest, kind, shown, settings, report, budget, own)
         return
-    cap = max(
-        settings.ratio_check_min_bytes,
-        int(settings.max_compression_ratio * archive.stat().st_size),
-    )
+    size = sum(Path(p).stat().st_size for p in [job["archive"], *job["volumes"]])
+    cap = max(settings.ratio_check_min_bytes, int(settings.max_compression_ratio * size))
     limits = Limits(
         budget=budget[0],
         budget_mb=settings.archive_max_inflated_bytes // 1024**2,
         cap=cap,
         max_members=settings.archive_max_members,
     )
-    job = {
-        "archive": str(archive),
-        "dest": str(dest),
-        "kind": kind,
-        "shown": shown,
-        "limits": asdict(limits),
-    }
+    job = {**job, "dest": str(dest), "kind": kind, "shown": shown, "limits": asdict(limits)}
     made = not dest.exists()
     done, problem = unpacker.run(job, settings.max_seconds_per_file)
     if done is None:
@@ -384,11 +380,64 @@ def _expand_nested(
 
 def _folder_for(archive: Path) -> Path:
     """The folder an archive becomes: its name without the extension ("Документы.rar",
-    "Документы.tar.gz": "Документы"), made unique beside it."""
+    "Документы.tar.gz", "Документы.part1.rar": "Документы"), made unique beside it."""
     folder = archive.with_suffix("") if archive.suffix else archive.with_name(archive.name + "_")
-    if folder.suffix.lower() == ".tar":
+    if folder.suffix.lower() == ".tar" or _PART.fullmatch(folder.suffix):
         folder = folder.with_suffix("")
     return unique_path(folder)
+
+
+# A RAR in several volumes, as WinRAR names them: "x.part1.rar", "x.part2.rar"... (WinRAR 3
+# and later; "part01" when there are ten or more), or "x.rar", "x.r00", "x.r01"... (before).
+_PART = re.compile(r"\.part(\d+)", re.IGNORECASE)
+_OLD_VOLUME = re.compile(r"\.r(\d\d)", re.IGNORECASE)
+_NO_FIRST = (
+    "a volume of a RAR in several parts whose first part is missing: not unpacked; upload "
+    "every part"
+)
+
+
+def _volume_number(path: Path) -> int | None:
+    """1, 2... for "x.part1.rar", "x.part2.rar"; 0, 1, 2... for "x.rar", "x.r00", "x.r01";
+    None for a name of neither kind."""
+    suffix = path.suffix.lower()
+    if suffix == ".rar":
+        inner = _PART.fullmatch(Path(path.stem).suffix)
+        return int(inner.group(1)) if inner else 0
+    old = _OLD_VOLUME.fullmatch(suffix)
+    return int(old.group(1)) + 1 if old else None
+
+
+def _is_first_volume(path: Path) -> bool:
+    """False for a later volume ("x.part2.rar", "x.r00"): its group lacks the first."""
+    return _volume_number(path) in (None, 0) or (
+        path.suffix.lower() == ".rar" and _volume_number(path) == 1
+    )
+
+
+def rar_volumes(archives: list[Path]) -> list[list[Path]]:
+    """The archives grouped into the volumes of each RAR, in order: read alone, libarchive
+    returns the first part of a file that goes on in the next volume as if it were all of
+    it. Every other archive is a group of its own."""
+    groups: dict[tuple[Path, str, str], list[tuple[int, Path]]] = {}
+    alone: list[list[Path]] = []
+    for path in archives:
+        number = _volume_number(path)
+        if number is None or (number == 0 and not _has_old_volumes(path)):
+            alone.append([path])
+            continue
+        stem = Path(path.stem).stem if path.suffix.lower() == ".rar" and number else path.stem
+        style = "old" if path.suffix.lower() != ".rar" or number == 0 else "part"
+        groups.setdefault((path.parent, stem.lower(), style), []).append((number, path))
+    joined = [[p for _, p in sorted(parts)] for parts in groups.values()]
+    return sorted(alone + joined)
+
+
+def _has_old_volumes(path: Path) -> bool:
+    return any(
+        _OLD_VOLUME.fullmatch(p.suffix) and p.stem.lower() == path.stem.lower()
+        for p in path.parent.iterdir()
+    )
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -452,11 +501,17 @@ def _mirrored(source: Path, workdir: Path, store: _Store) -> tuple[Path, list[Ex
     shutil.copytree(source, root, symlinks=True, copy_function=_link_or_copy)
     errors: list[ExtractionError] = []
     budget = [settings.archive_max_inflated_bytes]
-    for original in archives:
-        rel = original.relative_to(source)
-        copy = root / rel
-        errors += store.expanded(original, _folder_for(copy), rel.as_posix(), 1, budget)
-        copy.unlink()
+    for first, *volumes in rar_volumes(archives):
+        rel = first.relative_to(source)
+        if not _is_first_volume(first):
+            for part in (first, *volumes):
+                shown = part.relative_to(source).as_posix()
+                errors.append(ExtractionError(file=shown, stage="archive", reason=_NO_FIRST))
+        else:
+            folder = _folder_for(root / rel)
+            errors += store.expanded(first, folder, rel.as_posix(), 1, budget, volumes)
+        for part in (first, *volumes):
+            (root / part.relative_to(source)).unlink()
     _note_errors(root, errors)
     return root, errors
 
@@ -478,11 +533,20 @@ class _Store:
     used: set[str] = field(default_factory=set)
 
     def expanded(
-        self, archive: Path, dest: Path, shown: str, depth: int, budget: list[int]
+        self,
+        archive: Path,
+        dest: Path,
+        shown: str,
+        depth: int,
+        budget: list[int],
+        volumes: list[Path] | None = None,
     ) -> list[ExtractionError]:
-        """Expand `archive` into `dest` (made as hard links to the kept expansion), and its
-        errors; the bytes it inflates to are taken from `budget` as unpacking would."""
-        parts = [shown, sha256_of(archive), self.settings.model_dump_json(), str(depth)]
+        """Expand `archive` (with its later `volumes`) into `dest`, made as hard links to the
+        kept expansion, and its errors; the bytes it inflates to are taken from `budget` as
+        unpacking would."""
+        volumes = volumes or []
+        contents = [sha256_of(p) for p in (archive, *volumes)]
+        parts = [shown, *contents, self.settings.model_dump_json(), str(depth)]
         key = hashlib.sha256("\0".join([*parts, code_version("extractors")]).encode())
         name = key.hexdigest()[:32]
         self.used.add(name)
@@ -497,7 +561,7 @@ class _Store:
             shutil.rmtree(kept, ignore_errors=True)
             before = budget[0]
             report = expand_archive(
-                archive, kept, self.settings, shown, depth, budget, self.unpacker
+                archive, kept, self.settings, shown, depth, budget, self.unpacker, volumes
             )
             kept.mkdir(parents=True, exist_ok=True)
             noted = {

@@ -24,8 +24,10 @@ def _vint(n: int) -> bytes:
             return bytes(out)
 
 
-def _rar5_block(kind: int, body: bytes, extra: bytes = b"", data: bytes | None = None) -> bytes:
-    flags = (0x1 if extra else 0) | (0x2 if data is not None else 0)
+def _rar5_block(
+    kind: int, body: bytes, extra: bytes = b"", data: bytes | None = None, flags: int = 0
+) -> bytes:
+    flags |= (0x1 if extra else 0) | (0x2 if data is not None else 0)
     fields = _vint(kind) + _vint(flags)
     if extra:
         fields += _vint(len(extra))
@@ -35,25 +37,63 @@ def _rar5_block(kind: int, body: bytes, extra: bytes = b"", data: bytes | None =
     return struct.pack("<I", zlib.crc32(header)) + header + (data or b"")
 
 
+def _rar5_file(name: str, data: bytes, part: bytes, flags: int = 0) -> bytes:
+    """A file header and `part` of the member `data`; `flags` 0x8/0x10: the data goes on
+    from the previous volume / in the next one. A part that goes on carries the CRC32 of
+    its own bytes, the last part that of the whole file."""
+    folder = name.endswith("/")
+    raw = name.rstrip("/").encode("utf-8")
+    crc = zlib.crc32(part if flags & 0x10 else data)
+    body = (
+        _vint(0x1 if folder else 0x4)  # a folder, or a file with its CRC32 present
+        + _vint(len(data))
+        + _vint(0x10 if folder else 0x20)  # Windows attributes
+        + (b"" if folder else struct.pack("<I", crc))
+        + _vint(0)  # compression: stored
+        + _vint(0)  # made on Windows
+        + _vint(len(raw))
+        + raw
+    )
+    return _rar5_block(2, body, data=part, flags=flags)
+
+
 def make_rar5(path: Path, members: dict[str, bytes]) -> Path:
     """A RAR 5 archive (WinRAR 5 and later) of `members`; a name ending in "/" is a folder.
     Names are UTF-8, as RAR 5 always stores them."""
     out = _RAR5_SIGNATURE + _rar5_block(1, _vint(0))  # main header, no archive flags
     for name, data in members.items():
-        folder = name.endswith("/")
-        raw = name.rstrip("/").encode("utf-8")
-        body = (
-            _vint(0x1 if folder else 0x4)  # a folder, or a file with its CRC32 present
-            + _vint(len(data))
-            + _vint(0x10 if folder else 0x20)  # Windows attributes
-            + (b"" if folder else struct.pack("<I", zlib.crc32(data)))
-            + _vint(0)  # compression: stored
-            + _vint(0)  # made on Windows
-            + _vint(len(raw))
-            + raw
-        )
-        out += _rar5_block(2, body, data=data)
+        out += _rar5_file(name, data, data)
     return _written(path, out + _rar5_block(5, _vint(0)))
+
+
+def make_rar5_volumes(folder: Path, stem: str, members: dict[str, bytes], size: int) -> list[Path]:
+    """A RAR 5 archive of `members` in volumes of about `size` bytes of data each, named as
+    WinRAR names them: STEM.part1.rar, STEM.part2.rar... A member longer than the room left
+    goes on in the next volume."""
+    volumes: list[bytes] = [b""]
+    room = size
+    for name, data in members.items():
+        pos = 0
+        while True:
+            part = data[pos : pos + room]
+            more = pos + len(part) < len(data)
+            volumes[-1] += _rar5_file(name, data, part, (0x8 if pos else 0) | (0x10 if more else 0))
+            pos, room = pos + len(part), room - len(part)
+            if room <= 0:
+                volumes.append(b"")
+                room = size
+            if not more:
+                break
+    volumes = [v for v in volumes if v]
+    paths = []
+    for number, blocks in enumerate(volumes):
+        # archive flags: a volume, and (after the first) its number
+        main = _vint(0x3) + _vint(number) if number else _vint(0x1)
+        last = number == len(volumes) - 1
+        end = _rar5_block(5, _vint(0 if last else 0x1))  # 0x1: not the last volume
+        path = folder / f"{stem}.part{number + 1}.rar"
+        paths.append(_written(path, _RAR5_SIGNATURE + _rar5_block(1, main) + blocks + end))
+    return paths
 
 
 def make_rar4(
