@@ -281,11 +281,10 @@ class Unpacker:
         if line is None:
             self.close(kill=True)
             return None, f"unpacking took over {timeout:.0f} s and was stopped"
-        if not line:
-            returncode = child.wait()
-            problem = _how_it_ended(returncode, self._stderr_tail())
+        if not line:  # it died, or closed its output
+            stderr = self._stderr_tail()
             self.close()
-            return None, problem
+            return None, _how_it_ended(child.returncode, stderr)
         try:
             return Unpacked(**json.loads(line)), ""
         except (ValueError, TypeError) as exc:  # not JSON, or not the fields expected

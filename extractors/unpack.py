@@ -1,10 +1,11 @@
 """RAR, 7-Zip, tar and gzip/bzip2/xz archives written out through libarchive, in a child
-process of its own (`python -m extractors.unpack`, driven by `extractors.archive`).
+process (`python -m extractors.unpack`, driven by `extractors.archive.Unpacker`).
 
 A child, because libarchive is C reading files from anyone: a crash in it (its RAR reader has
 had several) would otherwise end the whole region's run, and a hang would hold it for ever.
-The parent gives the child a time limit and turns a crash or a timeout into an error record.
-Light on purpose (no pydantic, no models): the child starts in a few tens of milliseconds.
+The parent gives each archive a time limit and turns a crash or a timeout into an error
+record. Light on purpose (no pydantic, no models): the child starts in about 0.1 s, and one
+child takes a run's archives one after the other.
 Also the path rules every archive shares, ZIPs included (`safe_parts`, `unique_path`).
 """
 
