@@ -379,11 +379,34 @@ def _expand_nested(
 
 def _folder_for(archive: Path) -> Path:
     """The folder an archive becomes: its name without the extension ("Документы.rar",
-    "Документы.tar.gz", "Документы.part1.rar": "Документы"), made unique beside it."""
+    "Документы.tar.gz", "Документы.part1.rar", "Документы.7z.001": "Документы"), made unique
+    beside it."""
+    if _PIECE.fullmatch(archive.suffix):
+        archive = archive.with_suffix("")
     folder = archive.with_suffix("") if archive.suffix else archive.with_name(archive.name + "_")
     if folder.suffix.lower() == ".tar" or _PART.fullmatch(folder.suffix):
         folder = folder.with_suffix("")
     return unique_path(folder)
+
+
+# An archive cut into pieces by 7-Zip ("split to volumes"; Total Commander and HJSplit cut
+# the same way): "x.7z.001", "x.7z.002"... or "x.zip.001"..., the bytes of one archive.
+_PIECE = re.compile(r"\.(\d{3})")
+
+
+def split_pieces(first: Path) -> list[Path]:
+    """The pieces after `first` ("x.7z.001") of an archive cut into pieces, in order, as far
+    as they go on without a gap; [] for any other archive. Joined, they are the archive: the
+    later pieces are not archives by their bytes, and were each an unreadable file."""
+    if first.suffix != ".001":
+        return []
+    pieces = []
+    for number in range(2, 1000):
+        piece = first.with_suffix(f".{number:03d}")
+        if not piece.is_file() or piece.is_symlink():
+            break
+        pieces.append(piece)
+    return pieces
 
 
 # A RAR in several volumes, as WinRAR names them: "x.part1.rar", "x.part2.rar"... (WinRAR 3
@@ -488,7 +511,7 @@ def _mirrored(source: Path, workdir: Path, store: _Store) -> tuple[Path, list[Ex
     archives = [
         p
         for p in sorted(source.rglob("*"))
-        if p.is_file() and not p.is_symlink() and _is_archive(p)
+        if p.is_file() and not p.is_symlink() and (_is_archive(p) or _is_zip_piece(p))
     ]
     if not archives:
         return source, []
@@ -502,14 +525,16 @@ def _mirrored(source: Path, workdir: Path, store: _Store) -> tuple[Path, list[Ex
     budget = [settings.archive_max_inflated_bytes]
     for first, *volumes in rar_volumes(archives):
         rel = first.relative_to(source)
+        pieces = split_pieces(first)
         if not _is_first_volume(first):
             for part in (first, *volumes):
                 shown = part.relative_to(source).as_posix()
                 errors.append(ExtractionError(file=shown, stage="archive", reason=_NO_FIRST))
         else:
             folder = _folder_for(root / rel)
-            errors += store.expanded(first, folder, rel.as_posix(), 1, budget, volumes)
-        for part in (first, *volumes):
+            shown = rel.as_posix()
+            errors += store.expanded(first, folder, shown, 1, budget, volumes, pieces)
+        for part in (first, *volumes, *pieces):
             (root / part.relative_to(source)).unlink()
     _note_errors(root, errors)
     return root, errors
@@ -539,12 +564,13 @@ class _Store:
         depth: int,
         budget: list[int],
         volumes: list[Path] | None = None,
+        pieces: list[Path] | None = None,
     ) -> list[ExtractionError]:
-        """Expand `archive` (with its later `volumes`) into `dest`, made as hard links to the
-        kept expansion, and its errors; the bytes it inflates to are taken from `budget` as
-        unpacking would."""
-        volumes = volumes or []
-        contents = [sha256_of(p) for p in (archive, *volumes)]
+        """Expand `archive` (with its later RAR `volumes`, or the `pieces` it was cut into)
+        into `dest`, made as hard links to the kept expansion, and its errors; the bytes it
+        inflates to are taken from `budget` as unpacking would."""
+        volumes, pieces = volumes or [], pieces or []
+        contents = [sha256_of(p) for p in (archive, *volumes, *pieces)]
         parts = [shown, *contents, self.settings.model_dump_json(), str(depth)]
         key = hashlib.sha256("\0".join([*parts, code_version("extractors")]).encode())
         name = key.hexdigest()[:32]
@@ -559,9 +585,24 @@ class _Store:
             record.unlink(missing_ok=True)  # written last: without it, `kept` is partial
             shutil.rmtree(kept, ignore_errors=True)
             before = budget[0]
+            self.folder.mkdir(parents=True, exist_ok=True)
+            joined = self.folder / f"{name}.joined"
+            if pieces:
+                with joined.open("wb") as out:
+                    for piece in (archive, *pieces):
+                        with piece.open("rb") as src:
+                            shutil.copyfileobj(src, out, 1 << 20)
             report = expand_archive(
-                archive, kept, self.settings, shown, depth, budget, self.unpacker, volumes
+                joined if pieces else archive,
+                kept,
+                self.settings,
+                shown,
+                depth,
+                budget,
+                self.unpacker,
+                volumes,
             )
+            joined.unlink(missing_ok=True)
             kept.mkdir(parents=True, exist_ok=True)
             noted = {
                 "bytes": before - budget[0],
@@ -623,6 +664,18 @@ def _single_folder(root: Path) -> Path:
         if any(p.is_file() for p in entries[0].iterdir()):
             return root
         root = entries[0]
+
+
+def _is_zip_piece(path: Path) -> bool:
+    """The first piece of a ZIP cut into pieces: a ZIP's start, its directory (at the end)
+    in the last piece, so that alone it is no readable ZIP."""
+    if path.suffix != ".001":
+        return False
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _is_archive(path: Path) -> bool:

@@ -315,3 +315,27 @@ def test_rar_volumes_are_grouped_by_winrars_names(tmp_path: Path) -> None:
         ["f.zip"],
         ["g.part1.rar"],
     ]
+
+
+def test_an_archive_cut_into_pieces_is_joined(tmp_path: Path) -> None:
+    """7-Zip's "split to volumes" cuts an archive's bytes into x.7z.001, x.7z.002...: the
+    first alone was a damaged archive and each later piece an unreadable file."""
+    pdf = make_pdf(tmp_path / "p.pdf", ["Аналитическая справка по итогам мониторинга"])
+    seven = tmp_path / "whole.7z"
+    with libarchive.file_writer(str(seven), "7zip") as writer:
+        writer.add_file_from_memory("Справка.pdf", pdf.stat().st_size, pdf.read_bytes())
+    zipped = tmp_path / "whole.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr("Приказ.txt", "Приказ")
+    region = tmp_path / "region"
+    school = region / "Школа"
+    school.mkdir(parents=True)
+    for whole, name, count in ((seven, "Сканы.7z", 3), (zipped, "Документы.zip", 2)):
+        blob = whole.read_bytes()
+        step = len(blob) // count + 1
+        for k in range(count):
+            (school / f"{name}.{k + 1:03d}").write_bytes(blob[k * step : (k + 1) * step])
+    root, errors = prepare_input(region, tmp_path / "work")
+    assert errors == []
+    assert _files(root) == ["Школа/Документы/Приказ.txt", "Школа/Сканы/Справка.pdf"]
+    assert (root / "Школа" / "Сканы" / "Справка.pdf").read_bytes() == pdf.read_bytes()
