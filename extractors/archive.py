@@ -570,7 +570,11 @@ class _Store:
         into `dest`, made as hard links to the kept expansion, and its errors; the bytes it
         inflates to are taken from `budget` as unpacking would."""
         volumes, pieces = volumes or [], pieces or []
-        contents = [sha256_of(p) for p in (archive, *volumes, *pieces)]
+        try:
+            contents = [sha256_of(p) for p in (archive, *volumes, *pieces)]
+        except OSError as exc:  # taken away or locked since it was listed
+            reason = f"the archive cannot be read ({type(exc).__name__}: {exc})"[:250]
+            return [ExtractionError(file=shown, stage="archive", reason=reason)]
         parts = [shown, *contents, self.settings.model_dump_json(), str(depth)]
         key = hashlib.sha256("\0".join([*parts, code_version("extractors")]).encode())
         name = key.hexdigest()[:32]

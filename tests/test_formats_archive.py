@@ -239,3 +239,28 @@ def _files(root: Path) -> list[str]:
 
 def _listing(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_an_archive_that_cannot_be_read_when_unpacked_is_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken away or locked between the listing and the unpacking: the run goes on."""
+    from extractors import archive as archive_module
+
+    region = tmp_path / "region"
+    for school in ("Школа 1", "Школа 2"):
+        (region / school).mkdir(parents=True)
+        with zipfile.ZipFile(region / school / "загрузка.zip", "w") as zf:
+            zf.writestr("Протокол.txt", "Протокол")
+    real = archive_module.sha256_of
+
+    def locked(path: Path) -> str:
+        if "Школа 1" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(archive_module, "sha256_of", locked)
+    root, errors = prepare_input(region, tmp_path / "work")
+    assert [e.file for e in errors] == ["Школа 1/загрузка.zip"]
+    assert errors[0].reason.startswith("the archive cannot be read (PermissionError")
+    assert _files(root) == ["Школа 1/.unpacking-errors.json", "Школа 2/загрузка/Протокол.txt"]
