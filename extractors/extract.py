@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import time
 from functools import lru_cache
@@ -21,6 +22,8 @@ from extractors.names import readable
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
 _UNPACKED = "archives are expanded into folders before extraction (extractors.archive)"
+# A piece of an archive cut into pieces after the first: "x.7z.002", "x.zip.003".
+_PIECE = re.compile(r"\.(?!001)\d{3}")
 # Why a recognised but unread file is refused, by detect()'s kind.
 _REFUSED = {
     "zip": f"a ZIP archive, not a PDF or DOCX document: {_UNPACKED}",
@@ -123,6 +126,17 @@ def extract(
         )
     if fmt == "empty":
         return _fail(doc, "detect", "the file is empty (0 bytes)")
+    if fmt in ("unknown", "archive") and _PIECE.fullmatch(path.suffix):
+        # The review joins an archive's pieces before extraction (`prepare_input`), so a
+        # piece that gets here has no first piece beside it.
+        first = path.with_suffix(".001").name
+        return _fail(
+            doc,
+            "detect",
+            "a piece of an archive cut into pieces (7-Zip's \"split to volumes\"); its first "
+            f"piece, {first}, is not beside it, so the pieces cannot be joined: upload every "
+            "piece",
+        )
     if fmt == "unknown" and detail == "damaged zip":
         return _fail(doc, "extract", "a damaged ZIP-based file (a truncated DOCX or XLSX?)")
     if fmt in _REFUSED:

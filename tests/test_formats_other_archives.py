@@ -339,3 +339,13 @@ def test_an_archive_cut_into_pieces_is_joined(tmp_path: Path) -> None:
     assert errors == []
     assert _files(root) == ["Школа/Документы/Приказ.txt", "Школа/Сканы/Справка.pdf"]
     assert (root / "Школа" / "Сканы" / "Справка.pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_a_piece_without_its_first_says_so(tmp_path: Path) -> None:
+    """Before s21 a later piece was "not a PDF or DOCX file by its content"."""
+    piece = tmp_path / "Сканы.7z.002"
+    piece.write_bytes(bytes(range(256)) * 20)
+    doc = extract(piece)
+    (error,) = doc.errors
+    assert "piece of an archive cut into pieces" in error.reason
+    assert "Сканы.7z.001, is not beside it" in error.reason
