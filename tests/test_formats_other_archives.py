@@ -349,3 +349,16 @@ def test_a_piece_without_its_first_says_so(tmp_path: Path) -> None:
     (error,) = doc.errors
     assert "piece of an archive cut into pieces" in error.reason
     assert "Сканы.7z.001, is not beside it" in error.reason
+
+
+def test_a_region_exported_as_one_rar(tmp_path: Path) -> None:
+    export = make_rar5(
+        tmp_path / "Экспорт.rar",
+        {
+            "Регион 2022/Школа 1/Приказ.txt": "Приказ".encode(),
+            "Регион 2022/Школа 2/Справка.txt": "Справка".encode(),
+        },
+    )
+    root, errors = prepare_input(export, tmp_path / "work")
+    assert errors == [] and root.name == "Регион 2022"
+    assert _files(root) == ["Школа 1/Приказ.txt", "Школа 2/Справка.txt"]

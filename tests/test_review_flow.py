@@ -301,6 +301,20 @@ def test_cli_reviews_a_region_given_as_a_zip(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "school_04_polyanskaya" / "sheet.xlsx").exists()
 
 
+def test_cli_notes_files_beside_the_school_folders(tmp_path: Path) -> None:
+    """The summary lists them (s20); the operator at the terminal is told as well."""
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    (region / "Приказ школы 5.pdf").write_bytes(
+        next(p for p in sorted((region / "school_04_polyanskaya").iterdir())).read_bytes()
+    )
+    run = _cli(
+        "review", str(region), "--out", str(tmp_path / "out"), "--report-date", "2022-06-01"
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    note = "note: 1 file(s) in the export's top folder are in no school's folder"
+    assert note in run.stderr and "Приказ школы 5.pdf" in run.stderr
+
+
 def test_items_sheet_links_each_document_with_its_page(tmp_path: Path) -> None:
     from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
     from expert_sheet.xlsx import ITEM_DOCS_COLUMN, write_sheet_xlsx
