@@ -15,6 +15,7 @@ import ctypes
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -141,8 +142,13 @@ def _reader(archive: Path, fmt: str, volumes: list[Path]) -> Iterator[Any]:
         with libarchive.file_reader(str(archive), fmt) as reader:
             yield reader
         return
-    with new_archive_read(fmt) as archive_p:
-        paths = [os.fsencode(p) for p in (archive, *volumes)]
+    # libarchive 3.6.2 reads ahead past the last volume's end: when that volume held less
+    # than about 500 bytes, it failed ("Header CRC error"; hand-made stored RAR 5 volumes).
+    # Zeros after it, which the reader never reaches past the archive's end block, serve.
+    with new_archive_read(fmt) as archive_p, tempfile.NamedTemporaryFile() as zeros:
+        zeros.write(bytes(4096))
+        zeros.flush()
+        paths = [os.fsencode(p) for p in (archive, *volumes, zeros.name)]
         names = (ctypes.c_char_p * (len(paths) + 1))(*paths, None)
         _open_filenames()(archive_p, names, 1 << 16)
         yield ArchiveRead(archive_p)
@@ -169,10 +175,10 @@ class _Stream:
     members: int = 0
 
     def explained(self, reason: str) -> str:
+        """A failure on a RAR in volumes, with what may mend it: libarchive's reading of
+        volumes is less tried than that of one file (see `_reader`)."""
         if not self.volumes:
             return reason
-        # libarchive 3.6.2 fails ("Header CRC error") on a set whose last volume holds less
-        # than about 500 bytes, as far as hand-made stored RAR 5 volumes show.
         return (
             f"{reason[:150]}; read as a RAR in {self.volumes + 1} volumes: if they are whole, "
             "packing the files again as one archive will do"
