@@ -432,20 +432,20 @@ def _volume_number(path: Path) -> int | None:
 
 def _is_first_volume(path: Path) -> bool:
     """False for a later volume ("x.part2.rar", "x.r00"): its group lacks the first."""
-    return _volume_number(path) in (None, 0) or (
-        path.suffix.lower() == ".rar" and _volume_number(path) == 1
-    )
+    number = _volume_number(path)
+    return number in (None, 0) or (number == 1 and path.suffix.lower() == ".rar")
 
 
 def rar_volumes(archives: list[Path]) -> list[list[Path]]:
     """The archives grouped into the volumes of each RAR, in order: read alone, libarchive
     returns the first part of a file that goes on in the next volume as if it were all of
-    it. Every other archive is a group of its own."""
+    it. Every other archive is a group of its own. Each volume starts as a RAR does, so all
+    of a set's volumes are among `archives`."""
     groups: dict[tuple[Path, str, str], list[tuple[int, Path]]] = {}
     alone: list[list[Path]] = []
     for path in archives:
         number = _volume_number(path)
-        if number is None or (number == 0 and not _has_old_volumes(path)):
+        if number is None:
             alone.append([path])
             continue
         stem = Path(path.stem).stem if path.suffix.lower() == ".rar" and number else path.stem
@@ -453,13 +453,6 @@ def rar_volumes(archives: list[Path]) -> list[list[Path]]:
         groups.setdefault((path.parent, stem.lower(), style), []).append((number, path))
     joined = [[p for _, p in sorted(parts)] for parts in groups.values()]
     return sorted(alone + joined)
-
-
-def _has_old_volumes(path: Path) -> bool:
-    return any(
-        _OLD_VOLUME.fullmatch(p.suffix) and p.stem.lower() == path.stem.lower()
-        for p in path.parent.iterdir()
-    )
 
 
 def _link_or_copy(src: str, dst: str) -> None:
