@@ -42,6 +42,8 @@ from extractors.model import ExtractionError
 from extractors.names import decode_name
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from extractors.unpack import (
+    FIRST_PIECE,
+    PIECE,
     ArchiveRefused,
     Limits,
     TooBig,
@@ -381,7 +383,7 @@ def _folder_for(archive: Path) -> Path:
     """The folder an archive becomes: its name without the extension ("Документы.rar",
     "Документы.tar.gz", "Документы.part1.rar", "Документы.7z.001": "Документы"), made unique
     beside it."""
-    if _PIECE.fullmatch(archive.suffix):
+    if PIECE.fullmatch(archive.suffix):
         archive = archive.with_suffix("")
     folder = archive.with_suffix("") if archive.suffix else archive.with_name(archive.name + "_")
     if folder.suffix.lower() == ".tar" or _PART.fullmatch(folder.suffix):
@@ -389,16 +391,11 @@ def _folder_for(archive: Path) -> Path:
     return unique_path(folder)
 
 
-# An archive cut into pieces by 7-Zip ("split to volumes"; Total Commander and HJSplit cut
-# the same way): "x.7z.001", "x.7z.002"... or "x.zip.001"..., the bytes of one archive.
-_PIECE = re.compile(r"\.(\d{3})")
-
-
 def split_pieces(first: Path) -> list[Path]:
     """The pieces after `first` ("x.7z.001") of an archive cut into pieces, in order, as far
     as they go on without a gap; [] for any other archive. Joined, they are the archive: the
     later pieces are not archives by their bytes, and were each an unreadable file."""
-    if first.suffix != ".001":
+    if first.suffix != FIRST_PIECE:
         return []
     pieces = []
     for number in range(2, 1000):
@@ -666,7 +663,7 @@ def _single_folder(root: Path) -> Path:
 def _is_zip_piece(path: Path) -> bool:
     """The first piece of a ZIP cut into pieces: a ZIP's start, its directory (at the end)
     in the last piece, so that alone it is no readable ZIP."""
-    if path.suffix != ".001":
+    if path.suffix != FIRST_PIECE:
         return False
     try:
         with path.open("rb") as fh:

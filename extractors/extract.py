@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 import time
 from functools import lru_cache
@@ -20,10 +19,9 @@ from extractors.detect import ARCHIVE_NAMES, detect
 from extractors.model import Document, ExtractionError
 from extractors.names import readable
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
+from extractors.unpack import FIRST_PIECE, is_later_piece
 
 _UNPACKED = "archives are expanded into folders before extraction (extractors.archive)"
-# A piece of an archive cut into pieces after the first: "x.7z.002", "x.zip.003".
-_PIECE = re.compile(r"\.(?!001)\d{3}")
 # Why a recognised but unread file is refused, by detect()'s kind.
 _REFUSED = {
     "zip": f"a ZIP archive, not a PDF or DOCX document: {_UNPACKED}",
@@ -126,10 +124,10 @@ def extract(
         )
     if fmt == "empty":
         return _fail(doc, "detect", "the file is empty (0 bytes)")
-    if fmt in ("unknown", "archive") and _PIECE.fullmatch(path.suffix):
+    if fmt in ("unknown", "archive") and is_later_piece(path):
         # The review joins an archive's pieces before extraction (`prepare_input`), so a
         # piece that gets here has no first piece beside it.
-        first = path.with_suffix(".001").name
+        first = path.with_suffix(FIRST_PIECE).name
         return _fail(
             doc,
             "detect",

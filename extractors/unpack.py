@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,16 @@ from typing import Any
 
 from extractors.detect import ARCHIVE_NAMES
 from extractors.names import decode_name
+
+# An archive cut into pieces by 7-Zip ("split to volumes"; Total Commander and HJSplit cut
+# the same way): "x.7z.001", "x.7z.002"... or "x.zip.001"..., the bytes of one archive.
+PIECE = re.compile(r"\.\d{3}")
+FIRST_PIECE = ".001"
+
+
+def is_later_piece(path: Path) -> bool:
+    """Whether `path` is named as a piece after the first ("x.7z.002")."""
+    return PIECE.fullmatch(path.suffix) is not None and path.suffix != FIRST_PIECE
 
 
 class ArchiveRefused(Exception):
