@@ -26,6 +26,11 @@ def linked(sheet_dir: Path, target: str) -> Path:
     return sheet_dir / relative
 
 
+def files_under(root: Path) -> list[str]:
+    """The files below `root`, as sorted paths relative to it."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def copy_sample(target: Path, names: list[str] | None = None) -> Path:
     """A region of the sample's schools (all, or those named) that a test may change."""
     for folder in sorted(SAMPLE.iterdir()):

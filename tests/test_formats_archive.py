@@ -11,7 +11,7 @@ import pytest
 from extractors.archive import expand_archive, member_name, prepare_input
 from extractors.extract import extract
 from extractors.settings import ExtractSettings
-from tests.builders import make_docx, make_pdf
+from tests.builders import files_under, make_docx, make_pdf
 
 
 def _windows_zip(path: Path, files: dict[str, bytes], codec: str = "cp866") -> Path:
@@ -125,8 +125,7 @@ def test_nested_school_zip_in_region_zip(tmp_path: Path) -> None:
         zf.writestr("Школа 2/Справка.txt", "Справка о проведении")
     root, errors = prepare_input(region, tmp_path / "work")
     assert not errors
-    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    assert files == ["Школа 1/Загрузка/АРП школы.docx", "Школа 2/Справка.txt"]
+    assert files_under(root) == ["Школа 1/Загрузка/АРП школы.docx", "Школа 2/Справка.txt"]
 
 
 def test_prepare_input_mirrors_folders_with_zip_uploads(tmp_path: Path) -> None:
@@ -137,8 +136,7 @@ def test_prepare_input_mirrors_folders_with_zip_uploads(tmp_path: Path) -> None:
     _windows_zip(region / "Школа 2" / "документы.zip", {"Протокол.txt": b"Protocol"})
     root, errors = prepare_input(region, tmp_path / "work")
     assert not errors and root != region
-    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    assert files == ["Школа 1/Приказ.pdf", "Школа 2/документы/Протокол.txt"]
+    assert files_under(root) == ["Школа 1/Приказ.pdf", "Школа 2/документы/Протокол.txt"]
     # The operator's input is untouched.
     assert (region / "Школа 2" / "документы.zip").exists()
     plain = tmp_path / "plain"
@@ -224,17 +222,13 @@ def test_a_rerun_unpacks_only_the_archives_that_changed(
     (region / "Школа 3" / "старое.rar").unlink()
     third, _ = prepare_input(region, tmp_path / "work")
     assert unpacked == ["документы.rar"]
-    assert _files(third) == [
+    assert files_under(third) == [
         "Школа 1/.unpacking-errors.json",
         "Школа 1/загрузка/Протокол.txt",
         "Школа 2/документы/Приказ №2.txt",
     ]
     kept = [p for p in (tmp_path / "work" / ".unpacked").iterdir() if p.is_dir()]
     assert len(kept) == 2
-
-
-def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def _listing(root: Path) -> dict[str, bytes]:
@@ -263,4 +257,4 @@ def test_an_archive_that_cannot_be_read_when_unpacked_is_an_error_record(
     root, errors = prepare_input(region, tmp_path / "work")
     assert [e.file for e in errors] == ["Школа 1/загрузка.zip"]
     assert errors[0].reason.startswith("the archive cannot be read (PermissionError")
-    assert _files(root) == ["Школа 1/.unpacking-errors.json", "Школа 2/загрузка/Протокол.txt"]
+    assert files_under(root) == ["Школа 1/.unpacking-errors.json", "Школа 2/загрузка/Протокол.txt"]

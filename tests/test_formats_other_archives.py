@@ -18,12 +18,8 @@ from extractors import archive as archive_module
 from extractors.archive import expand_archive, prepare_input, unpacking_errors
 from extractors.extract import extract
 from extractors.settings import ExtractSettings
-from tests.builders import make_docx, make_pdf
+from tests.builders import files_under, make_docx, make_pdf
 from tests.rar import make_rar4, make_rar5, make_rar5_volumes
-
-
-def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def _tar(path: Path, members: list[tarfile.TarInfo], data: dict[str, bytes], mode: str = "w"):
@@ -51,7 +47,7 @@ def test_a_schools_rar_upload_is_unpacked_and_its_documents_read(tmp_path: Path)
     )
     root, errors = prepare_input(region, tmp_path / "work")
     assert errors == []
-    assert _files(root) == [
+    assert files_under(root) == [
         "Школа 1/Документы/Приказ.docx",
         "Школа 1/Документы/Протоколы/Протокол № 3.pdf",
     ]
@@ -69,7 +65,7 @@ def test_old_rar_names_in_the_dos_code_page_and_encrypted_members(tmp_path: Path
         encrypted=frozenset({"Секрет.txt"}),
     )
     report = expand_archive(archive, tmp_path / "out")
-    assert _files(tmp_path / "out") == ["Папка/Приказ №5.txt"]
+    assert files_under(tmp_path / "out") == ["Папка/Приказ №5.txt"]
     assert [(e.file, e.reason) for e in report.errors] == [
         ("архив.rar/Секрет.txt", "encrypted in the archive")
     ]
@@ -87,7 +83,7 @@ def test_a_7z_upload_holding_a_zip_is_unpacked_through_both(tmp_path: Path) -> N
         writer.add_file_from_memory("Вложение.zip", inner.stat().st_size, inner.read_bytes())
     report = expand_archive(archive, tmp_path / "out")
     assert report.errors == []
-    assert _files(tmp_path / "out") == ["Вложение/Справка.txt", "Отчёт/итоги.txt"]
+    assert files_under(tmp_path / "out") == ["Вложение/Справка.txt", "Отчёт/итоги.txt"]
 
 
 def test_no_tar_member_escapes_and_links_and_pipes_are_skipped(tmp_path: Path) -> None:
@@ -112,7 +108,7 @@ def test_no_tar_member_escapes_and_links_and_pipes_are_skipped(tmp_path: Path) -
     ]
     assert {e.reason for e in report.errors} == {"a path outside the archive"}
     assert len(report.warnings) == 3
-    assert _files(tmp_path) == ["region/out/Школа/Приказ.txt", "upload.tar"]
+    assert files_under(tmp_path) == ["region/out/Школа/Приказ.txt", "upload.tar"]
 
 
 def test_a_file_gzipped_on_its_own_is_unpacked_as_itself(tmp_path: Path) -> None:
@@ -120,12 +116,12 @@ def test_a_file_gzipped_on_its_own_is_unpacked_as_itself(tmp_path: Path) -> None
     archive = tmp_path / "Справка.pdf.gz"
     archive.write_bytes(gzip.compress(pdf.read_bytes()))
     report = expand_archive(archive, tmp_path / "out")
-    assert report.errors == [] and _files(tmp_path / "out") == ["Справка.pdf"]
+    assert report.errors == [] and files_under(tmp_path / "out") == ["Справка.pdf"]
     assert extract(tmp_path / "out" / "Справка.pdf").ok
     tgz = _tar(
         tmp_path / "upload.tgz", [tarfile.TarInfo("Приказ.txt")], {"Приказ.txt": b"x"}, "w:gz"
     )
-    assert _files(expand_archive(tgz, tmp_path / "tgz").files[0].parent) == ["Приказ.txt"]
+    assert files_under(expand_archive(tgz, tmp_path / "tgz").files[0].parent) == ["Приказ.txt"]
 
 
 def test_limits_refuse_bombs_and_remove_what_was_written(tmp_path: Path) -> None:
@@ -140,7 +136,7 @@ def test_limits_refuse_bombs_and_remove_what_was_written(tmp_path: Path) -> None
     # Over the whole export's limit: refused whole, the member written before it removed.
     small = ExtractSettings(archive_max_inflated_bytes=5 * 1024**2)
     report = expand_archive(archive, tmp_path / "a", small)
-    assert report.files == [] and _files(tmp_path / "a") == []
+    assert report.files == [] and files_under(tmp_path / "a") == []
     (refused,) = report.errors
     assert refused.reason == "the archive inflates over the limit (5 MB in all)"
     # Within it, 40 MB out of some 40 KB is a bomb.
@@ -152,7 +148,7 @@ def test_limits_refuse_bombs_and_remove_what_was_written(tmp_path: Path) -> None
     lone = tmp_path / "zeros.bin.gz"
     lone.write_bytes(gzip.compress(zeros))
     report = expand_archive(lone, tmp_path / "d")
-    assert "archive bomb" in report.errors[0].reason and _files(tmp_path / "d") == []
+    assert "archive bomb" in report.errors[0].reason and files_under(tmp_path / "d") == []
 
 
 def test_a_truncated_rar_keeps_the_members_before_the_damage(tmp_path: Path) -> None:
@@ -206,7 +202,7 @@ def test_a_crash_or_hang_in_the_unpacker_costs_its_archive_not_the_run(
             "the unpacker crashed on this archive (SIGSEGV); nothing of it was kept",
         )
     ]
-    assert _files(root) == [
+    assert files_under(root) == [
         "Школа 1/.unpacking-errors.json",
         "Школа 2/upload/Протокол.txt",
     ]
@@ -247,7 +243,7 @@ def test_one_child_unpacks_the_runs_archives_and_a_new_one_follows_a_crash(
     monkeypatch.setattr(archive_module, "UNPACKER", [sys.executable, "-c", _NOTING, str(pids)])
     root, errors = prepare_input(region, tmp_path / "work")
     assert [e.file for e in errors] == ["b/crash.rar"]
-    assert [f for f in _files(root) if f.endswith(".txt")] == [
+    assert [f for f in files_under(root) if f.endswith(".txt")] == [
         "a/upload/a.txt",
         "c/upload/c.txt",
         "d/upload/d.txt",
@@ -274,19 +270,19 @@ def test_a_rar_in_several_volumes_is_read_as_one(tmp_path: Path) -> None:
     assert parts[-1].stat().st_size < 300
     root, errors = prepare_input(region, tmp_path / "work")
     assert errors == []
-    assert _files(root) == ["Школа/Сканы/Приказ.txt", "Школа/Сканы/Протокол.pdf"]
+    assert files_under(root) == ["Школа/Сканы/Приказ.txt", "Школа/Сканы/Протокол.pdf"]
     assert (root / "Школа" / "Сканы" / "Протокол.pdf").read_bytes() == pdf.read_bytes()
     # A middle volume cut off in the upload: the error says how the archive was read.
     whole = parts[1].read_bytes()
     parts[1].write_bytes(whole[: len(whole) // 2])
     root, errors = prepare_input(region, tmp_path / "work")
-    assert "Протокол.pdf" not in _files(root)[-1]
+    assert "Протокол.pdf" not in files_under(root)[-1]
     assert "read as a RAR in 3 volumes" in errors[-1].reason, errors
     parts[1].write_bytes(whole)
     # The last volume not uploaded: the file it ends is refused, not read as a whole.
     parts[-1].unlink()
     root, errors = prepare_input(region, tmp_path / "work")
-    assert _files(root) == ["Школа/.unpacking-errors.json", "Школа/Сканы/Приказ.txt"]
+    assert files_under(root) == ["Школа/.unpacking-errors.json", "Школа/Сканы/Приказ.txt"]
     (short,) = errors
     assert short.file == "Школа/Сканы.part1.rar/Протокол.pdf"
     assert short.reason.startswith("cut short:") and "several parts" in short.reason
@@ -337,7 +333,7 @@ def test_an_archive_cut_into_pieces_is_joined(tmp_path: Path) -> None:
             (school / f"{name}.{k + 1:03d}").write_bytes(blob[k * step : (k + 1) * step])
     root, errors = prepare_input(region, tmp_path / "work")
     assert errors == []
-    assert _files(root) == ["Школа/Документы/Приказ.txt", "Школа/Сканы/Справка.pdf"]
+    assert files_under(root) == ["Школа/Документы/Приказ.txt", "Школа/Сканы/Справка.pdf"]
     assert (root / "Школа" / "Сканы" / "Справка.pdf").read_bytes() == pdf.read_bytes()
 
 
@@ -361,4 +357,4 @@ def test_a_region_exported_as_one_rar(tmp_path: Path) -> None:
     )
     root, errors = prepare_input(export, tmp_path / "work")
     assert errors == [] and root.name == "Регион 2022"
-    assert _files(root) == ["Школа 1/Приказ.txt", "Школа 2/Справка.txt"]
+    assert files_under(root) == ["Школа 1/Приказ.txt", "Школа 2/Справка.txt"]
