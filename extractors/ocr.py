@@ -5,11 +5,15 @@ One tesseract process per page, single-threaded (OMP_THREAD_LIMIT=1 is 6-7x fast
 and writing TSV: every word with its box and confidence. Blocks are tesseract's paragraphs;
 tables come from the page's ruling lines found in the pixels, with each word put in the cell
 holding its centre.
+
+A page's reading can be kept by its pixels (`kept_pages`): a page read before is not read
+again, whatever file it came in or whatever else in the extractors changed.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import os
@@ -18,11 +22,16 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
 
+from classifiers.vocabulary import package_versions
 from extractors.grid import GridTable, Seg, find_tables
 from extractors.model import Block, Cell, Table
 from extractors.normalize import normalize_cell, normalize_text
@@ -230,11 +239,134 @@ def _deskew(image: Image.Image) -> Image.Image:
     return image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
 
 
+class PageStore(Protocol):
+    """Where page readings are kept (`pipelines.work.FileCache` is one)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, value: Any) -> bool: ...
+
+
+_pages: ContextVar[PageStore | None] = ContextVar("ocr_pages", default=None)
+
+
+@contextmanager
+def kept_pages(store: PageStore | None) -> Iterator[None]:
+    """Within the block, each page read by OCR is kept in `store` by its pixels, and a page
+    whose pixels, settings, tesseract and OCR code are those of one kept is taken from there
+    instead of read again (about 1.1 s of a core a page).
+
+    A file's extraction is kept by the file's bytes and all the extractors' code, so a scan
+    uploaded again in another file (a PDF with a page added, re-saved with new metadata) or
+    any change to the extractors had every page of every scan read again."""
+    token = _pages.set(store)
+    try:
+        yield
+    finally:
+        _pages.reset(token)
+
+
+# What a page's reading depends on in our code: this module, the table grid, the text's
+# clean-up (its dictionary look-ups too) and the blocks' and cells' model.
+_PAGE_CODE = ("ocr.py", "grid.py", "normalize.py", "model.py")
+
+
+@cache
+def page_version(tool: str) -> str:
+    """A digest of what a page's reading depends on besides its pixels and the settings:
+    the OCR code, the libraries it uses, and the tesseract `tool` with its language files."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _PAGE_CODE:
+        digest.update((here / name).read_bytes())
+    digest.update(package_versions("numpy", "pillow", "pymorphy3", "pymorphy3-dicts-ru").encode())
+    digest.update(_tesseract_identity(tool).encode())
+    return digest.hexdigest()[:16]
+
+
+def _tesseract_identity(tool: str) -> str:
+    """tesseract's version and its language files (name, size, time): another build or
+    another model (tessdata_best for tessdata_fast) reads pages differently."""
+    try:
+        version = subprocess.run(
+            [tool, "--version"], capture_output=True, timeout=30, check=False
+        ).stdout.decode("utf-8", "replace")
+        langs = subprocess.run(
+            [tool, "--list-langs"], capture_output=True, timeout=30, check=False, env=_env()
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable"  # no page is read, so none is kept under it
+    # The build and the CPU features its arithmetic uses, not the image and network
+    # libraries it links (a libcurl update must not send every page to be read again).
+    build = [
+        line.strip()
+        for line in version.splitlines()
+        if re.match(r"\s*(tesseract|leptonica|Found (AVX|SSE|FMA|NEON|OpenMP))", line)
+    ]
+    found = re.search(r'"([^"]+)"', langs)
+    files = []
+    if found:
+        try:
+            for entry in sorted(Path(found.group(1)).glob("*.traineddata")):
+                stat = entry.stat()
+                files.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            files.append("unlistable")
+    return "\n".join([*build, *files])
+
+
+def page_prefix(settings: ExtractSettings) -> str:
+    """The start of every kept page's key for this code, tesseract and `settings`' tool:
+    entries under other prefixes belong to other versions (`pipelines.work.prune_cache`)."""
+    return f"ocr-{page_version(settings.tesseract)}-"
+
+
+def _page_key(image: Image.Image, settings: ExtractSettings, dpi: float) -> str:
+    digest = hashlib.sha256()
+    knobs = (settings.ocr_lang, settings.ocr_min_word_conf, settings.tesseract_max_side_px)
+    digest.update(repr((knobs, round(dpi, 3), image.mode, image.size)).encode())
+    digest.update(image.tobytes())
+    return page_prefix(settings) + digest.hexdigest()
+
+
+def _on_page(result: OcrPage, page: int) -> OcrPage:
+    """A kept reading as read on page `page` (the same picture may be another page now)."""
+    return replace(
+        result,
+        blocks=[b.model_copy(update={"page": page}) for b in result.blocks],
+        tables=[
+            t.model_copy(
+                update={
+                    "pages": [page],
+                    "cells": [c.model_copy(update={"page": page}) for c in t.cells],
+                }
+            )
+            for t in result.tables
+        ],
+    )
+
+
 def ocr_image(
     image: Image.Image, page: int, settings: ExtractSettings, timeout: float, dpi: float = 300
 ) -> OcrPage:
-    """Read one page image: levelled, and retried once turned upright if it reads badly."""
+    """Read one page image: levelled, and retried once turned upright if it reads badly.
+    Within `kept_pages`, a page read before is taken from the store."""
     image, dpi = _prepare(image, settings, dpi)
+    store = _pages.get()
+    if store is None:
+        return _ocr_prepared(image, page, settings, timeout, dpi)
+    key = _page_key(image, settings, dpi)
+    kept = store.get(key)
+    if isinstance(kept, OcrPage):
+        return _on_page(kept, page)
+    result = _ocr_prepared(image, page, settings, timeout, dpi)
+    store.put(key, result)
+    return result
+
+
+def _ocr_prepared(
+    image: Image.Image, page: int, settings: ExtractSettings, timeout: float, dpi: float
+) -> OcrPage:
     image = _deskew(image)
     result = _read(image, page, settings, timeout, dpi)
     if result.confidence is None or result.confidence < 0.6 or result.n_words < 10:

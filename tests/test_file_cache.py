@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 
+from extractors.ocr import page_prefix
+from extractors.settings import DEFAULT_SETTINGS
 from tests.builders import copy_sample
 
 REPORT = date(2022, 6, 1)
@@ -175,11 +177,13 @@ def test_prune_deletes_only_what_no_run_of_this_code_and_model_can_ask_for(
     cache = work.FileCache(storage)
     work.school_documents(folder, cache, "model-a")
     cache.put(work._lemmas_key(folder), {"текст": ["лемма"]})
+    cache.put(page_prefix(DEFAULT_SETTINGS) + "c" * 64, "a page read by this tesseract")
     current = set(os.listdir(storage))
     stale = {
         "extract-0123456789abcdef-" + "f" * 64,  # older extractors
         work._type_key("f" * 64, "model-old"),  # a model no longer promoted
         "lemmas-0123456789abcdef-" + "e" * 64,  # another lemmatiser
+        "ocr-0123456789abcdef-" + "d" * 64,  # a page read by other OCR code or tesseract
         ".extract-x.123.tmp",  # a write killed half-way
     }
     for name in stale:
