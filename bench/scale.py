@@ -43,6 +43,7 @@ and on a school's keyed markdown artifact (`--no-extras` skips both).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -349,14 +350,31 @@ def change_schools(region: Path, share: float, seed: int) -> list[Path]:
 
 def _change(picked: list[Path], tag: str = "") -> None:
     """Append to each file (`tag` tells this change's added DOCX/XLSX members from earlier
-    ones of the same file)."""
+    ones of the same file); a photo gets new pixels instead (`_mark`)."""
     for n, path in enumerate(picked):
-        if zipfile.is_zipfile(path):  # DOCX / XLSX: one more harmless member
+        if path.suffix.lower() in (".jpg", ".jpeg"):
+            _mark(path)
+        elif zipfile.is_zipfile(path):  # DOCX / XLSX: one more harmless member
             with zipfile.ZipFile(path, "a") as zf:
                 zf.writestr(f"customXml/bench-change-{tag}{n}.txt", "re-uploaded")
-        else:  # PDF, JPEG, text: trailing bytes are ignored by readers
+        else:  # PDF, text: trailing bytes are ignored by readers
             with path.open("ab") as fh:
                 fh.write(b"\n% re-uploaded\n")
+
+
+def _mark(photo: Path) -> None:
+    """A dark square drawn in the photo's top margin, somewhere new each time, and the photo
+    saved again: a photo taken again has new pixels. Since s22 a page's OCR is kept by its
+    pixels (`extractors.ocr.kept_pages`), so bytes appended to a photo, as before, would leave
+    its page in the cache and the re-runs would no longer pay the OCR a new photo costs."""
+    from PIL import Image
+
+    rng = random.Random(hashlib.sha256(photo.read_bytes()).digest())
+    with Image.open(photo) as image:
+        marked = image.convert("L")
+    x = rng.randrange(0, marked.width - 24)
+    marked.paste(rng.randrange(0, 60), (x, 0, x + 24, 24))
+    marked.save(photo, format="JPEG", quality=80)
 
 
 def bench(n: int, work: Path, seed: int, scan_every: int) -> dict:
