@@ -338,7 +338,8 @@ def test_a_worker_killed_reading_a_file_costs_the_run_that_file_only(tmp_path: P
     region = copy_sample(tmp_path / "region")
     school = region / "school_03_kedrovskaya"
     # The only scan of the region: while OCR reads it, its worker waits for tesseract, the
-    # one tesseract of the run, whose parent is therefore the worker to kill.
+    # one tesseract of the run reading a page (`--psm`; the fork server asks another one
+    # its version), whose parent is therefore the worker to kill.
     scan = rasterise(school / "Положение о ПОС.pdf", school / "Скан положения.jpg", pages=[0])
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pipelines.cli", "review", str(region), "--out", str(out)]
@@ -360,7 +361,7 @@ def test_a_worker_killed_reading_a_file_costs_the_run_that_file_only(tmp_path: P
             assert time.monotonic() < deadline, "the scan was not read in time"
             for child in psutil.Process(proc.pid).children(recursive=True):
                 try:
-                    if child.name().startswith("tesseract"):
+                    if child.name().startswith("tesseract") and "--psm" in child.cmdline():
                         killed = child.parent()
                         killed.send_signal(signal.SIGKILL)
                         break
