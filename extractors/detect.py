@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 # Formats the dispatcher reads, and the ones it recognises only to explain a refusal.
-READABLE = {"pdf", "docx", "docm", "xlsx", "odt", "doc", "rtf", "html", "txt", "image"}
+READABLE = set("pdf docx docm xlsx odt doc rtf html txt image pptx pptm ppt odp xls ods".split())
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (
@@ -41,6 +41,8 @@ ARCHIVE_NAMES = {
     "tar": "tar",
 }
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
+_ODF_PRESENTATION = b"application/vnd.oasis.opendocument.presentation"
+_ODF_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def _utf16(name: str) -> bytes:
@@ -110,10 +112,14 @@ def _zip_kind(path: Path) -> tuple[str, str]:
         return "xlsx", ""
     if mimetype.startswith(_ODF_TEXT):
         return "odt", ""
+    if mimetype.startswith(_ODF_PRESENTATION):
+        return "odp", ""
+    if mimetype.startswith(_ODF_SPREADSHEET):
+        return "ods", ""
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         return "unsupported", mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
     if "ppt/presentation.xml" in names:
-        return "unsupported", "pptx"
+        return ("pptm" if "ppt/vbaProject.bin" in names else "pptx"), ""
     return "zip", ""
 
 
@@ -125,9 +131,9 @@ def _ole_kind(path: Path) -> tuple[str, str]:
         if data.find(_utf16("WordDocument")) >= 0:
             return "doc", ""
         if data.find(_utf16("Workbook")) >= 0 or data.find(_utf16("Book")) >= 0:
-            return "unsupported", "xls"
+            return "xls", ""
         if data.find(_utf16("PowerPoint Document")) >= 0:
-            return "unsupported", "ppt"
+            return "ppt", ""
     return "unsupported", "ole"
 
 

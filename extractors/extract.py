@@ -26,13 +26,8 @@ _UNPACKED = "archives are expanded into folders before extraction (extractors.ar
 _REFUSED = {
     "zip": f"a ZIP archive, not a PDF or DOCX document: {_UNPACKED}",
     "executable": "an executable program, not a document; it was not opened",
-    "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX or an image); "
-    "cannot read it",
-}
-_UNSUPPORTED = {
-    "xls": "an old Excel .xls workbook; save it as XLSX",
-    "ppt": "a PowerPoint presentation; save it as PDF",
-    "pptx": "a PowerPoint presentation; save it as PDF",
+    "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX, a "
+    "presentation or an image); cannot read it",
 }
 
 
@@ -145,8 +140,7 @@ def extract(
     if fmt == "encrypted":
         return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
     if fmt == "unsupported":
-        reason = _UNSUPPORTED.get(detail, f"a {detail.upper()} file, which is not read")
-        return _fail(doc, "detect", reason)
+        return _fail(doc, "detect", f"a {detail.upper()} file, which is not read")
     if size > settings.max_bytes:
         return _fail(
             doc,
@@ -186,7 +180,11 @@ def _read(
         from extractors.docx import extract_docx
 
         extract_docx(path, doc, settings)
-    elif fmt in ("doc", "rtf", "odt", "html"):
+    elif fmt in ("pptx", "pptm"):
+        from extractors.pptx import extract_pptx
+
+        extract_pptx(path, doc, settings, deadline)
+    elif fmt in ("doc", "rtf", "odt", "html", "ppt", "odp", "xls", "ods"):
         from extractors.office import extract_office
 
         extract_office(path, doc, fmt, settings, deadline)

@@ -1,4 +1,6 @@
-"""DOC, RTF, ODT and HTML -> DOCX through LibreOffice headless, then the DOCX reader.
+"""DOC, RTF, ODT and HTML -> DOCX through LibreOffice headless, then the DOCX reader; PPT
+and ODP presentations -> PPTX, then the PPTX reader; XLS and ODS workbooks -> XLSX, then the
+XLSX reader.
 
 Each conversion runs in a fresh temporary directory with its own LibreOffice profile (so two
 conversions never share state or a lock, and nothing a file does outlives it), under a timeout
@@ -55,6 +57,21 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 
 # Import filters by detected format: the content decides, not the uploaded name.
 _SUFFIX = {"doc": "doc", "rtf": "rtf", "odt": "odt", "html": "html", "docx": "docx"}
+# Presentations go to PPTX, read by extractors.pptx; workbooks to XLSX; the rest to DOCX.
+_PRESENTATIONS = ("ppt", "odp")
+_WORKBOOKS = ("xls", "ods")
+# The ODF containers, checked before LibreOffice opens them (zip bombs, XML entities).
+_ODF = ("odt", "odp", "ods")
+# The LibreOffice module a format needs besides Writer, and its library in LibreOffice's
+# program folder: Debian packages Impress and Calc apart from Writer, and with Writer alone
+# a PPT or an XLS fails like a damaged file. Told apart, a missing module is this machine's
+# fault (a setup problem: the file is read again once it is installed), not the file's.
+_MODULES = {
+    "ppt": ("Impress", "libsdlo.so"),
+    "odp": ("Impress", "libsdlo.so"),
+    "xls": ("Calc", "libsclo.so"),
+    "ods": ("Calc", "libsclo.so"),
+}
 _INFILTER = {"html": "HTML (StarWriter)"}
 
 
@@ -133,6 +150,12 @@ def converted(
             with tool_slot("soffice", settings.convert_max_parallel):
                 code, output = _run(cmd, env, timeout)
             if code != 0 or not result.exists() or result.stat().st_size == 0:
+                missing = _missing_module(settings.soffice, fmt)
+                if missing:
+                    raise ConverterUnavailable(
+                        f"LibreOffice {missing} is not installed, and a {fmt.upper()} file "
+                        "needs it (run scripts/install-system-deps.sh)"
+                    )
                 last = output.strip().splitlines()[-1:] or [f"exit code {code}"]
                 raise _Unreadable(
                     f"LibreOffice could not read the {fmt.upper()} file (damaged?): "
@@ -143,6 +166,21 @@ def converted(
         # so one more try after a pause is enough. A timeout or a missing soffice is final.
         with_retries(once, _Unreadable, delays=(1.0,))
         yield result
+
+
+def _missing_module(soffice: str, fmt: str) -> str | None:
+    """The LibreOffice module `fmt` needs (`_MODULES`) when it is missing beside `soffice`;
+    None when it is there, not needed, or LibreOffice is laid out otherwise (then the
+    failure is reported as the file's)."""
+    module = _MODULES.get(fmt)
+    found = shutil.which(soffice)
+    if module is None or found is None:
+        return None
+    program = Path(found).resolve().parent
+    name, library = module
+    if (program / library).exists() or not (program / "libswlo.so").exists():
+        return None
+    return name
 
 
 def _copy_html_as_utf8(path: Path, target: Path) -> None:
@@ -161,7 +199,7 @@ def _copy_html_as_utf8(path: Path, target: Path) -> None:
 def _macro_warning(path: Path, fmt: str) -> str | None:
     if fmt == "doc" and has_ole_macros(path):
         return "the file contains macros; they were not run"
-    if fmt == "odt":
+    if fmt in _ODF:
         import zipfile
 
         with zipfile.ZipFile(path) as zf:
@@ -178,16 +216,26 @@ def extract_office(
     deadline: float | None = None,
 ) -> Document:
     from extractors.docx import extract_docx
+    from extractors.pptx import extract_pptx
+    from extractors.xlsx import extract_xlsx
 
     settings = settings or DEFAULT_SETTINGS
     deadline = deadline or time.monotonic() + settings.max_seconds_per_file
-    if fmt == "odt":
+    if fmt in _ODF:
         from extractors.safezip import check_container
 
         check_container(path, settings)
     warning = _macro_warning(path, fmt)
     if warning:
         doc.warnings.append(warning)
+    if fmt in _PRESENTATIONS:
+        with converted(path, fmt, "pptx:Impress MS PowerPoint 2007 XML", settings) as pptx_path:
+            extract_pptx(pptx_path, doc, settings, deadline, source=fmt)
+        return doc
+    if fmt in _WORKBOOKS:
+        with converted(path, fmt, "xlsx:Calc MS Excel 2007 XML", settings) as xlsx_path:
+            extract_xlsx(xlsx_path, doc, settings, source=fmt)
+        return doc
     with converted(path, fmt, "docx:MS Word 2007 XML", settings) as docx_path:
         extract_docx(docx_path, doc, settings, deadline, source=fmt)
     return doc

@@ -37,7 +37,11 @@ def _text(value) -> str:
     return unescape(str(value))
 
 
-def extract_xlsx(path: Path, doc: Document, settings: ExtractSettings | None = None) -> Document:
+def extract_xlsx(
+    path: Path, doc: Document, settings: ExtractSettings | None = None, source: str = "xlsx"
+) -> Document:
+    """`source`: what the blocks and tables say they came from (an XLS converted by
+    LibreOffice says "xls")."""
     settings = settings or DEFAULT_SETTINGS
     check_container(path, settings)
     # data_only: the values Excel last computed, not formulas; nothing is evaluated or run.
@@ -47,14 +51,14 @@ def extract_xlsx(path: Path, doc: Document, settings: ExtractSettings | None = N
         book = openpyxl.load_workbook(fh, data_only=True, read_only=False, keep_links=False)
     try:
         for number, sheet in enumerate(book.worksheets, start=1):
-            _sheet(sheet, number, doc)
+            _sheet(sheet, number, doc, source)
         doc.n_pages = len(book.worksheets)
     finally:
         book.close()
     return doc
 
 
-def _sheet(sheet, page: int, doc: Document) -> None:
+def _sheet(sheet, page: int, doc: Document, source: str) -> None:
     n_rows, n_cols = sheet.max_row or 0, sheet.max_column or 0
     if n_rows * n_cols > MAX_CELLS_PER_SHEET:
         doc.warnings.append(
@@ -80,7 +84,7 @@ def _sheet(sheet, page: int, doc: Document) -> None:
     while start < len(values) and sum(bool(t) for t in values[start]) <= 1:
         title = next((t for t in values[start] if t), "")
         if title:
-            doc.blocks.append(Block(text=normalize_text(title), page=page, source="xlsx"))
+            doc.blocks.append(Block(text=normalize_text(title), page=page, source=source))
         start += 1
     end = len(values)
     while end > start and not any(values[end - 1]):
@@ -116,6 +120,6 @@ def _sheet(sheet, page: int, doc: Document) -> None:
             n_cols=last_col,
             cells=cells,
             pages=[page],
-            source="xlsx",
+            source=source,
         )
     )

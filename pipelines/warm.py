@@ -37,6 +37,9 @@ def exercise(folder: Path = _EXERCISE) -> bool:
 try:
     warm_worker()
     exercise()
+    # The sample has no presentation: python-pptx (0.1 s) is imported here, not in each
+    # worker that meets one.
+    import extractors.pptx  # noqa: F401
     # Its words are in every worker's memos already: none of them need save them again.
     vocabulary.settle()
     # Python runs a full garbage collection once the objects that survived since the last

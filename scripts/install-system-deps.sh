@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # System programs the extractors call: Tesseract with the Russian model (OCR of scans and
-# photos), LibreOffice Writer (DOC, RTF, ODT -> DOCX/PDF), poppler-utils (pdftotext for the
-# benchmark, pdftoppm for rasterised test scans), DejaVu fonts (Cyrillic in generated PDFs) and
-# libarchive (RAR, 7-Zip and tar uploads, through the libarchive-c package).
+# photos), LibreOffice Writer (DOC, RTF, ODT -> DOCX/PDF), Impress (PPT, ODP -> PPTX) and Calc
+# (XLS, ODS -> XLSX), poppler-utils (pdftotext for the benchmark, pdftoppm for rasterised test
+# scans), DejaVu fonts (Cyrillic in generated PDFs) and libarchive (RAR, 7-Zip and tar uploads,
+# through the libarchive-c package).
 # Idempotent: installs only what is missing; works as root, or through sudo otherwise.
 set -euo pipefail
 
-PACKAGES=(tesseract-ocr tesseract-ocr-rus libreoffice-writer poppler-utils fonts-dejavu-core libarchive13)
+PACKAGES=(
+    tesseract-ocr tesseract-ocr-rus libreoffice-writer libreoffice-impress libreoffice-calc
+    poppler-utils fonts-dejavu-core libarchive13
+)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -223,6 +223,23 @@ def test_xlsx_roadmap(tmp_path: Path) -> None:
     assert texts[-1][0] == "6"
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+@pytest.mark.parametrize("old", ["xls", "ods"])
+def test_xls_and_ods_roadmaps_are_converted_and_read_as_xlsx(tmp_path: Path, old: str) -> None:
+    """An old Excel workbook or a LibreOffice one: before s22 an XLS was an error record
+    ("save it as XLSX"), an ODS "a SPREADSHEET file, which is not read"."""
+    path = make_xlsx(tmp_path / "ДК.xlsx", "Дорожная карта МБОУ СОШ № 1", _rows(6), MERGES)
+    doc = extract(render_with_libreoffice(path, old, tmp_path / f"ДК.{old}"))
+    assert doc.ok and doc.format == old, doc.errors
+    assert doc.blocks[0].text == "Дорожная карта МБОУ СОШ № 1"
+    (table,) = doc.tables
+    assert table.source == old
+    texts = table.row_texts()
+    assert texts[0] == HEADER and texts[1] == NUMBERS and texts[-1][0] == "6"
+    task = next(c for c in table.cells if c.text == "Повысить компетентность педагогов")
+    assert task.row_span == 3
+
+
 def test_xlsx_dates_and_numbers_read_as_written(tmp_path: Path) -> None:
     import datetime as dt
 
