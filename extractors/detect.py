@@ -49,10 +49,19 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+# ISO media files (a box "ftyp" and a brand): iPhones save photos as HEIC, and AVIF is the
+# same container with another codec; the rest of the family are videos.
+_HEIF_BRANDS = set(b"heic heix hevc hevx heim heis hevm hevs mif1 msf1".split())
+_AVIF_BRANDS = {b"avif", b"avis"}
+
+
 def _image_kind(head: bytes) -> str | None:
     """The picture format a file's first bytes announce, or None."""
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
         return "webp"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        return "heif" if brand in _HEIF_BRANDS else "avif" if brand in _AVIF_BRANDS else None
     return next((kind for magic, kind in _IMAGE_MAGIC if head.startswith(magic)), None)
 
 
@@ -91,6 +100,8 @@ def detect(path: Path) -> tuple[str, str]:
         return "rtf", ""
     if (kind := _image_kind(head)) is not None:
         return "image", kind
+    if head[4:8] == b"ftyp":  # an ISO media file that is no picture: MP4, MOV, 3GP
+        return "unsupported", "video"
     if head.startswith(_EXECUTABLE_MAGIC):
         return "executable", ""
     # "BZh" alone starts some texts too: the level digit and the first block's magic must follow.

@@ -29,6 +29,10 @@ _REFUSED = {
     "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX, a "
     "presentation or an image); cannot read it",
 }
+_UNSUPPORTED = {
+    "video": "a video, not a document: it is not watched; upload the document it shows, or "
+    "a photo or scan of it",
+}
 
 
 def refusal(path: Path, root: Path | None = None) -> str | None:
@@ -140,7 +144,8 @@ def extract(
     if fmt == "encrypted":
         return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
     if fmt == "unsupported":
-        return _fail(doc, "detect", f"a {detail.upper()} file, which is not read")
+        reason = _UNSUPPORTED.get(detail, f"a {detail.upper()} file, which is not read")
+        return _fail(doc, "detect", reason)
     if size > settings.max_bytes:
         return _fail(
             doc,

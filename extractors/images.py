@@ -1,4 +1,4 @@
-"""Photos and scans (JPEG, PNG, TIFF, BMP, GIF, WebP) -> Document through OCR.
+"""Photos and scans (JPEG, PNG, TIFF, BMP, GIF, WebP, HEIC, AVIF) -> Document through OCR.
 
 Phone photos carry their orientation in EXIF; multi-page TIFFs from office scanners are one
 page per frame. Decoding is bounded by a pixel limit, so a tiny PNG that claims to be a
@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import time
 import warnings
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
@@ -24,7 +25,16 @@ class ImageTooLarge(Exception):
     pass
 
 
+@cache
+def _heif() -> None:
+    """Teach Pillow HEIC, the format iPhones save photos in (Pillow reads AVIF itself)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
 def _open(source: Path | bytes, settings: ExtractSettings) -> Image.Image:
+    _heif()
     # PIL only warns below twice its limit; make any excess an error of our own.
     Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
     with warnings.catch_warnings():

@@ -143,6 +143,9 @@ def test_office_formats_through_libreoffice(rendered: dict[str, Path], fmt: str)
 
 @pytest.fixture(scope="module")
 def scans(rendered: dict[str, Path]) -> dict[str, Path]:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()  # to write the HEIC
     pdf = rendered["pdf"]
     folder = pdf.parent
     return {
@@ -150,6 +153,9 @@ def scans(rendered: dict[str, Path]) -> dict[str, Path]:
         "png": rasterise(pdf, folder / "scan.png", dpi=300, pages=[0]),
         "jpg": rasterise(pdf, folder / "photo.jpg", dpi=300, pages=[0]),
         "tif": rasterise(pdf, folder / "scan.tif", dpi=300, pages=[0, 1]),
+        # iPhones' own format (before s22: "not a PDF or DOCX file"), and its AVIF cousin
+        "heic": rasterise(pdf, folder / "IMG_2041.HEIC", dpi=300, pages=[0]),
+        "avif": rasterise(pdf, folder / "photo.avif", dpi=300, pages=[0]),
     }
 
 
@@ -170,7 +176,7 @@ def _check_ocr_roadmap(doc: Document) -> None:
     assert any(c.text == "До 02.05.2022" for c in table.cells)
 
 
-@pytest.mark.parametrize("kind", ["pdf", "png", "jpg", "tif"])
+@pytest.mark.parametrize("kind", ["pdf", "png", "jpg", "tif", "heic", "avif"])
 def test_scans_go_through_ocr(scans: dict[str, Path], kind: str) -> None:
     doc = extract(scans[kind])
     assert doc.format == ("pdf" if kind == "pdf" else "image")
@@ -179,6 +185,16 @@ def test_scans_go_through_ocr(scans: dict[str, Path], kind: str) -> None:
         assert doc.ocr_pages == [1, 2]
         # The two scanned pages of one table are one table.
         assert any(t.pages == [1, 2] for t in doc.tables)
+
+
+def test_a_video_is_refused_as_a_video(tmp_path: Path) -> None:
+    """Phones save videos in the same ISO container as HEIC photos: a video of a lesson is
+    an error record that says what it is, not a picture read by OCR."""
+    clip = tmp_path / "Открытый урок.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(64))
+    doc = extract(clip)
+    assert not doc.ok and doc.format == "unsupported"
+    assert doc.errors[0].reason.startswith("a video, not a document")
 
 
 def test_pdf_pages_choose_text_layer_or_ocr(tmp_path: Path, rendered: dict[str, Path]) -> None:
