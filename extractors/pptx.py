@@ -4,8 +4,9 @@ Schools upload the slides of their seminars and councils as evidence ("products"
 is a page, its text boxes blocks in reading order (top to bottom, then left to right), its
 tables tables with merged cells as spans, its speaker notes blocks of that page. A slide that
 is a picture with next to no text (a signed order photographed and put on a slide) is read by
-OCR. The container is checked first (extractors.safezip); macros are never run, only noted.
-SmartArt and charts are not read: their text lives in parts python-pptx does not open.
+OCR. SmartArt diagrams (schemes of stages and directions of work, common on such slides)
+are read from their data part, a block per diagram. The container is checked first
+(extractors.safezip); macros are never run, only noted. Charts are not read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from lxml import etree
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.package import Package
 from pptx.parts.presentation import PresentationPart
@@ -28,6 +30,12 @@ from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 # A picture worth OCR covers this share of its slide at least: logos and photos in a corner
 # are not pages.
 _PAGE_SHARE = 0.3
+_DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_DGM = f"{{{_DIAGRAM_URI}}}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# The data part was checked for entities with the container; nothing is fetched or resolved.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 class NotAPresentation(ValueError):
@@ -79,6 +87,9 @@ def _slide(slide: Slide, number: int, doc: Document, source: str) -> None:
                 last = text
         elif shape.has_table:
             doc.tables.append(_table(shape.table, number, source, caption=last))
+        elif text := _diagram_text(slide, shape):
+            doc.blocks.append(Block(text=text, page=number, source=source))
+            last = text
     if slide.has_notes_slide:
         frame = slide.notes_slide.notes_text_frame
         notes = normalize_text(frame.text.replace("\v", "\n")).strip() if frame else ""
@@ -105,6 +116,33 @@ def _kind(shape: BaseShape) -> MSO_SHAPE_TYPE | None:
         return shape.shape_type
     except NotImplementedError:  # a shape python-pptx does not know: not a group or picture
         return None
+
+
+def _diagram_text(slide: Slide, shape: BaseShape) -> str:
+    """A SmartArt diagram's text, a line per node in the diagram's own order; "" for any
+    other shape. The slide holds only a frame pointing at the diagram's data part."""
+    frame = shape._element
+    data = frame.find(f".//{_A}graphicData")
+    if data is None or data.get("uri") != _DIAGRAM_URI:
+        return ""
+    rels = data.find(f"{_DGM}relIds")
+    rid = rels.get(f"{{{_R}}}dm") if rels is not None else None
+    if rid is None:
+        return ""
+    try:
+        root = etree.fromstring(slide.part.related_part(rid).blob, _PARSER)
+    except (KeyError, etree.XMLSyntaxError):  # a dangling link or a broken part: no text
+        return ""
+    lines = []
+    for point in root.iter(f"{_DGM}pt"):
+        body = point.find(f"{_DGM}t")
+        if body is None:
+            continue
+        for paragraph in body.iter(f"{_A}p"):
+            line = "".join(t.text or "" for t in paragraph.iter(f"{_A}t")).strip()
+            if line:
+                lines.append(line)
+    return normalize_text("\n".join(lines)).strip()
 
 
 def _table(table, number: int, source: str, caption: str) -> Table:

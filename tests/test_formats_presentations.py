@@ -71,6 +71,59 @@ def test_a_pptx_is_read_slide_by_slide_in_reading_order(tmp_path: Path) -> None:
     assert grid[2] == ["Открытые уроки", "апрель 2022", "Петрова А. С."]
 
 
+_DIAGRAM_DATA = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>
+<dgm:pt modelId="{0}" type="doc"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:endParaRPr/>
+</a:p></dgm:t></dgm:pt>
+<dgm:pt modelId="{1}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>Диагностика </a:t>
+</a:r><a:r><a:t>дефицитов</a:t></a:r></a:p></dgm:t></dgm:pt>
+<dgm:pt modelId="{2}" type="sibTrans"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p>
+<a:endParaRPr/></a:p></dgm:t></dgm:pt>
+<dgm:pt modelId="{3}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>Курсы ПК</a:t>
+</a:r></a:p></dgm:t></dgm:pt>
+<dgm:pt modelId="{4}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r>
+<a:t>Наставничество</a:t></a:r></a:p></dgm:t></dgm:pt>
+</dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/></dgm:dataModel>"""
+
+_DIAGRAM_FRAME = """<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<p:nvGraphicFramePr><p:cNvPr id="40" name="Схема 1"/><p:cNvGraphicFramePr/><p:nvPr/>
+</p:nvGraphicFramePr><p:xfrm><a:off x="457200" y="1600200"/><a:ext cx="8229600" cy="3000000"/>
+</p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">
+<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="{rid}"
+ r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></p:graphicFrame>"""
+
+
+def test_a_smartart_diagram_is_read_from_its_data(tmp_path: Path) -> None:
+    """SmartArt keeps its text in a part of its own, which python-pptx does not open: a
+    slide of stages drawn as a SmartArt scheme read as its title alone before."""
+    from lxml import etree
+    from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+    slide.shapes.title.text = "Этапы работы"
+    data = Part(
+        PackURI("/ppt/diagrams/data1.xml"),
+        CONTENT_TYPE.DML_DIAGRAM_DATA,
+        prs.part.package,
+        _DIAGRAM_DATA.encode("utf-8"),
+    )
+    rid = slide.part.relate_to(data, RELATIONSHIP_TYPE.DIAGRAM_DATA)
+    slide.shapes._spTree.append(etree.fromstring(_DIAGRAM_FRAME.replace("{rid}", rid)))
+    prs.save(str(tmp_path / "Схема.pptx"))
+    doc = extract(tmp_path / "Схема.pptx")
+    assert doc.ok
+    assert _page_texts(doc, 1) == [
+        "Этапы работы",
+        "Диагностика дефицитов\nКурсы ПК\nНаставничество",
+    ]
+
+
 def test_slide_shows_and_macro_enabled_presentations_are_read_too(tmp_path: Path) -> None:
     pptx = make_pptx(tmp_path / "plain.pptx")
     import zipfile
