@@ -365,7 +365,7 @@ def _change(picked: list[Path], tag: str = "") -> None:
 def _mark(photo: Path) -> None:
     """A dark square drawn in the photo's top margin, somewhere new each time, and the photo
     saved again: a photo taken again has new pixels. Since s22 a page's OCR is kept by its
-    pixels (`extractors.ocr.kept_pages`), so bytes appended to a photo, as before, would leave
+    pixels (`extractors.kept.kept`), so bytes appended to a photo, as before, would leave
     its page in the cache and the re-runs would no longer pay the OCR a new photo costs."""
     from PIL import Image
 

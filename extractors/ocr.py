@@ -6,8 +6,9 @@ and writing TSV: every word with its box and confidence. Blocks are tesseract's 
 tables come from the page's ruling lines found in the pixels, with each word put in the cell
 holding its centre.
 
-A page's reading can be kept by its pixels (`kept_pages`): a page read before is not read
-again, whatever file it came in or whatever else in the extractors changed.
+A page's reading can be kept by its pixels (within `extractors.kept.kept`): a page read
+before is not read again, whatever file it came in or whatever else in the extractors
+changed.
 """
 
 from __future__ import annotations
@@ -22,16 +23,15 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
 
 from classifiers.vocabulary import package_versions
+from extractors import kept
 from extractors.grid import GridTable, Seg, find_tables
 from extractors.model import Block, Cell, Table
 from extractors.normalize import normalize_cell, normalize_text
@@ -239,33 +239,6 @@ def _deskew(image: Image.Image) -> Image.Image:
     return image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
 
 
-class PageStore(Protocol):
-    """Where page readings are kept (`pipelines.work.FileCache` is one)."""
-
-    def get(self, key: str) -> Any: ...
-
-    def put(self, key: str, value: Any) -> bool: ...
-
-
-_pages: ContextVar[PageStore | None] = ContextVar("ocr_pages", default=None)
-
-
-@contextmanager
-def kept_pages(store: PageStore | None) -> Iterator[None]:
-    """Within the block, each page read by OCR is kept in `store` by its pixels, and a page
-    whose pixels, settings, tesseract and OCR code are those of one kept is taken from there
-    instead of read again (about 1.1 s of a core a page).
-
-    A file's extraction is kept by the file's bytes and all the extractors' code, so a scan
-    uploaded again in another file (a PDF with a page added, re-saved with new metadata) or
-    any change to the extractors had every page of every scan read again."""
-    token = _pages.set(store)
-    try:
-        yield
-    finally:
-        _pages.reset(token)
-
-
 # What a page's reading depends on in our code: this module, the table grid, the text's
 # clean-up (its dictionary look-ups too) and the blocks' and cells' model.
 _PAGE_CODE = ("ocr.py", "grid.py", "normalize.py", "model.py")
@@ -350,15 +323,16 @@ def ocr_image(
     image: Image.Image, page: int, settings: ExtractSettings, timeout: float, dpi: float = 300
 ) -> OcrPage:
     """Read one page image: levelled, and retried once turned upright if it reads badly.
-    Within `kept_pages`, a page read before is taken from the store."""
+    Within `extractors.kept.kept`, a page whose pixels, settings, tesseract and OCR code are
+    those of one read before is taken from the store (see `page_version`)."""
     image, dpi = _prepare(image, settings, dpi)
-    store = _pages.get()
+    store = kept.current()
     if store is None:
         return _ocr_prepared(image, page, settings, timeout, dpi)
     key = _page_key(image, settings, dpi)
-    kept = store.get(key)
-    if isinstance(kept, OcrPage):
-        return _on_page(kept, page)
+    earlier = store.get(key)
+    if isinstance(earlier, OcrPage):
+        return _on_page(earlier, page)
     result = _ocr_prepared(image, page, settings, timeout, dpi)
     store.put(key, result)
     return result

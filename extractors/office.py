@@ -15,6 +15,7 @@ covers document events bound to LibreOffice's own bundled scripts (the CVE-2018-
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import shutil
 import signal
@@ -23,9 +24,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from extractors import kept
 from extractors.detect import has_ole_macros, text_encoding
+from extractors.extract import sha256_of
 from extractors.model import Document
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from extractors.slots import tool_slot, with_retries
@@ -115,11 +119,22 @@ def converted(
     timeout: float | None = None,
 ) -> Iterator[Path]:
     """The file converted to `target` ("docx", "pdf", "odt", "rtf", "doc"), valid inside the
-    with-block; the temporary directory and profile are removed after it."""
+    with-block; the temporary directory and profile are removed after it. Within
+    `extractors.kept.kept`, a conversion of the same bytes by the same LibreOffice and code
+    is taken from the store instead of made again (see `conversion_version`)."""
     settings = settings or DEFAULT_SETTINGS
     timeout = timeout or settings.convert_timeout_s
+    store = kept.current()
+    key = _conversion_key(path, fmt, target, settings) if store is not None else ""
     with tempfile.TemporaryDirectory(prefix="extract-lo-") as tmp_name:
         tmp = Path(tmp_name)
+        result = tmp / "out" / f"input.{target.split(':', 1)[0]}"
+        earlier = store.get(key) if store is not None else None
+        if isinstance(earlier, bytes):
+            result.parent.mkdir()
+            result.write_bytes(earlier)
+            yield result
+            return
         _seed_profile(tmp / "profile")
         (tmp / "in").mkdir()
         # A plain ASCII name: LibreOffice names its output after the input.
@@ -142,7 +157,6 @@ def converted(
             cmd.append(f"--infilter={_INFILTER[fmt]}")
         cmd += ["--convert-to", target, "--outdir", str(tmp / "out"), str(source)]
         env = {**os.environ, "HOME": str(tmp), "SAL_USE_VCLPLUGIN": "svp"}
-        result = tmp / "out" / f"input.{target.split(':', 1)[0]}"
 
         def once() -> None:
             # One of `convert_max_parallel` LibreOffice slots on this machine, across every
@@ -165,7 +179,47 @@ def converted(
         # LibreOffice sometimes fails to start under load; a damaged file fails every time,
         # so one more try after a pause is enough. A timeout or a missing soffice is final.
         with_retries(once, _Unreadable, delays=(1.0,))
+        if store is not None and result.stat().st_size <= _KEEP_AT_MOST:
+            store.put(key, result.read_bytes())
         yield result
+
+
+# A conversion larger than this (a DOC of pasted scans) is made again rather than kept: the
+# cache folder would hold a second copy of the region's biggest files.
+_KEEP_AT_MOST = 32 * 1024**2
+# The LibreOffice files whose change means another conversion: its build's description and
+# the libraries of its core, Writer, Impress and Calc.
+_LIBREOFFICE_FILES = ("versionrc", "libmergedlo.so", "libswlo.so", "libsdlo.so", "libsclo.so")
+
+
+@cache
+def conversion_version(soffice: str) -> str:
+    """A digest of what a conversion depends on besides the file: this module (the command,
+    the profile, the HTML hand-over) and the LibreOffice `soffice` runs (its files' sizes
+    and times; asking LibreOffice its version would cost a start of it, a second or two)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    found = shutil.which(soffice)
+    if found is None:
+        return "unavailable"  # nothing is converted, so nothing is kept under it
+    program = Path(found).resolve().parent
+    for name in _LIBREOFFICE_FILES:
+        try:
+            stat = (program / name).stat()
+        except OSError:
+            continue
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def conversion_prefix(settings: ExtractSettings) -> str:
+    """The start of every kept conversion's key for this code and LibreOffice: entries
+    under other prefixes belong to other versions (`pipelines.work.prune_cache`)."""
+    return f"convert-{conversion_version(settings.soffice)}-"
+
+
+def _conversion_key(path: Path, fmt: str, target: str, settings: ExtractSettings) -> str:
+    what = hashlib.sha256(f"{fmt}\0{target}\0{sha256_of(path)}".encode()).hexdigest()
+    return conversion_prefix(settings) + what
 
 
 def _missing_module(soffice: str, fmt: str) -> str | None:

@@ -33,8 +33,10 @@ from expert_sheet.records import SchoolSheet
 from expert_sheet.settings import load_settings
 from expert_sheet.xlsx import write_sheet_xlsx
 from extractors.extract import extract, sha256_of, unreadable
+from extractors.kept import kept
 from extractors.model import Document
-from extractors.ocr import kept_pages, page_prefix
+from extractors.ocr import page_prefix
+from extractors.office import conversion_prefix
 from extractors.settings import DEFAULT_SETTINGS
 from extractors.version import code_version
 from pipelines import school as stages
@@ -237,7 +239,8 @@ _TMP_AGE_S = 3600
 def prune_cache(storage: Path, model: str) -> int:
     """Delete what no run of this code and promoted model (`model`, see `model_version`) can
     ask for again: extractions and types kept by other versions of the code or another
-    model, pages read by other OCR code or another tesseract, lemmas of another lemmatiser,
+    model, pages read by other OCR code or another tesseract, conversions by other code or
+    another LibreOffice, lemmas of another lemmatiser,
     and temporary files of writes a killed process left behind. Without it the cache folder
     grew by a full copy with every update of the code or the model. Entries of files (and
     pages) changed or deleted since are not found this way (telling them would mean hashing
@@ -248,6 +251,7 @@ def prune_cache(storage: Path, model: str) -> int:
         "doctype-": _type_prefix(model),
         "lemmas-": _lemmas_prefix(),
         "ocr-": page_prefix(DEFAULT_SETTINGS),
+        "convert-": conversion_prefix(DEFAULT_SETTINGS),
     }
     old_tmp = time.time() - _TMP_AGE_S
     deleted = 0
@@ -319,9 +323,10 @@ def _read_and_keep(cache: FileCache, path: Path, folder: Path, fid: str) -> Docu
     # What the pool tells `record_crash` if reading the file kills this worker.
     storage = None if cache.folder is None else str(cache.folder)
     note_work(json.dumps({"file": str(path), "school": str(folder), "cache": storage}))
-    # Its scanned pages are kept by their pixels as well: the same page in another file, or
-    # after an update of the extractors' code, is not read by tesseract again.
-    with kept_pages(cache if cache.folder is not None else None):
+    # Its scanned pages are kept by their pixels and its LibreOffice conversion by its bytes
+    # as well: after an update of the extractors' code, or in another file, neither is made
+    # again.
+    with kept(cache if cache.folder is not None else None):
         doc = extract(path, root=folder)
     note_work("")
     if not doc.setup_problems:
@@ -474,6 +479,7 @@ def warm_worker() -> None:
 
     one_blas_thread()
     page_prefix(DEFAULT_SETTINGS)  # asks tesseract its version once (50 ms), not per worker
+    conversion_prefix(DEFAULT_SETTINGS)
     document_classifier(model_version()).feature_names  # noqa: B018 - built once, here
     word_form("проведено")  # loads the grammar features' analyzer (0.2 s) here, not per worker
     nlp()

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from extractors.ocr import page_prefix
+from extractors.office import conversion_prefix
 from extractors.settings import DEFAULT_SETTINGS
 from tests.builders import copy_sample
 
@@ -178,12 +179,14 @@ def test_prune_deletes_only_what_no_run_of_this_code_and_model_can_ask_for(
     work.school_documents(folder, cache, "model-a")
     cache.put(work._lemmas_key(folder), {"текст": ["лемма"]})
     cache.put(page_prefix(DEFAULT_SETTINGS) + "c" * 64, "a page read by this tesseract")
+    cache.put(conversion_prefix(DEFAULT_SETTINGS) + "b" * 64, b"a DOCX by this LibreOffice")
     current = set(os.listdir(storage))
     stale = {
         "extract-0123456789abcdef-" + "f" * 64,  # older extractors
         work._type_key("f" * 64, "model-old"),  # a model no longer promoted
         "lemmas-0123456789abcdef-" + "e" * 64,  # another lemmatiser
         "ocr-0123456789abcdef-" + "d" * 64,  # a page read by other OCR code or tesseract
+        "convert-0123456789abcdef-" + "a" * 64,  # converted by another LibreOffice
         ".extract-x.123.tmp",  # a write killed half-way
     }
     for name in stale:

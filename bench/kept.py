@@ -1,22 +1,25 @@
-"""What keeping each page's OCR by its pixels saves (`extractors.ocr.kept_pages`, s22).
+"""What keeping pages' OCR and LibreOffice conversions saves (`extractors.kept.kept`, s22).
 
-    .venv/bin/python bench/ocr_pages.py [--schools 20] [--scan-every 3] [--pages 6] [--json]
+    .venv/bin/python bench/kept.py [--schools 20] [--scan-every 3] [--pages 6] [--docs 8] [--json]
 
-Two cases, read in this process one file at a time, as a worker reads them, with the page
-cache in a folder as the review keeps it (`pipelines.work.FileCache`):
+Three cases, read in this process one file at a time, as a worker reads them, with what is
+kept in a folder as the review keeps it (`pipelines.work.FileCache`):
 
 1. **An update of the extractors' code.** Every file of `bench/scale.py`'s region of
    `--schools` schools (a photographed scan in every `--scan-every`-th school) is read three
-   times: first into an empty page cache (the first run), then twice as the next run after
-   an update of the extractors reads them all again: with the pages the first read kept
-   (now), and without them (before s22: a file's extraction is kept under the extractors'
-   code, so every page of every scan was read again).
+   times: first into an empty cache (the first run), then twice as the next run after an
+   update of the extractors reads them all again: with the pages the first read kept (now),
+   and without them (before s22: a file's extraction is kept under the extractors' code, so
+   every page of every scan was read again).
 2. **A scan uploaded again with a page added.** A scanned PDF of `--pages` pages (first
    pages of the region's PDFs, rendered at 200 dpi, pixels only) is read, then the same scan
    with one page more, with the first upload's pages kept and without.
+3. **Old Word files after an update of the extractors.** `--docs` of the region's DOCX
+   saved as DOC by LibreOffice (as an old office suite writes them) are read three times as
+   in case 1: with the conversions kept, and without (before s22).
 
-Prints, for each read, wall and CPU seconds (tesseract's included) and how many page images
-tesseract read words from.
+Prints, for each read, wall and CPU seconds (tesseract's and LibreOffice's included), how
+many page images tesseract read words from and how many times LibreOffice ran.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -33,17 +37,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import extractors.ocr as ocr  # noqa: E402
+import extractors.office as office  # noqa: E402
 from bench.scale import _is_arp, make_region  # noqa: E402
 from extractors.extract import extract  # noqa: E402
+from extractors.kept import kept  # noqa: E402
 from pipelines.work import FileCache  # noqa: E402
 
 _reads = [0]
+_conversions = [0]
 _real_words = ocr.tesseract_words
+_real_run = office._run
 
 
 def _counting_words(*args, **kwargs):
     _reads[0] += 1
     return _real_words(*args, **kwargs)
+
+
+def _counting_run(*args, **kwargs):
+    _conversions[0] += 1
+    return _real_run(*args, **kwargs)
 
 
 def _cpu() -> float:
@@ -53,15 +66,16 @@ def _cpu() -> float:
 
 
 def timed_read(files: list[tuple[Path, Path]], store: FileCache | None) -> dict:
-    """Read `files` ((file, its school)) within `kept_pages(store)`."""
-    _reads[0] = 0
+    """Read `files` ((file, its school)) within `kept(store)`."""
+    _reads[0] = _conversions[0] = 0
     wall, cpu = time.perf_counter(), _cpu()
-    with ocr.kept_pages(store):
+    with kept(store):
         docs = [extract(path, root=school) for path, school in files]
     return {
         "s": round(time.perf_counter() - wall, 2),
         "cpu_s": round(_cpu() - cpu, 2),
         "pages_read_by_tesseract": _reads[0],
+        "libreoffice_runs": _conversions[0],
         "pages_ocr": sum(len(d.ocr_pages) for d in docs),
         "texts": [[b.text for b in d.blocks] for d in docs],
     }
@@ -87,10 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--schools", type=int, default=20)
     ap.add_argument("--scan-every", type=int, default=3)
     ap.add_argument("--pages", type=int, default=6, help="pages of the scan uploaded again")
+    ap.add_argument("--docs", type=int, default=8, help="DOC files read after an update")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     ocr.tesseract_words = _counting_words
+    office._run = _counting_run
     with tempfile.TemporaryDirectory(prefix="evidence-bench-pages-") as tmp:
         work = Path(tmp)
         region, scans = make_region(args.schools, work, args.seed, args.scan_every)
@@ -118,6 +134,19 @@ def main(argv: list[str] | None = None) -> int:
         added_before = timed_read([(upload, school)], None)
         assert added_kept["texts"] == added_before["texts"], "pages from the cache read otherwise"
 
+        words = work / "doc"
+        words.mkdir()
+        docx = [p for p, _ in files if p.suffix == ".docx" and not _is_arp(p)][: args.docs]
+        for n, path in enumerate(docx):
+            with office.converted(path, "docx", "doc") as made:
+                shutil.copyfile(made, words / f"Документ {n}.doc")
+        olds = [(p, words) for p in sorted(words.iterdir())]
+        doc_cache = FileCache(work / "doc-cache")
+        doc_first = timed_read(olds, doc_cache)
+        doc_kept = timed_read(olds, doc_cache)
+        doc_before = timed_read(olds, None)
+        assert doc_kept["texts"] == doc_before["texts"], "kept conversions read otherwise"
+
     result = {
         "schools": args.schools,
         "files": len(files),
@@ -125,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         "update": {"first": first, "pages_kept": kept, "before_s22": before},
         "scan_pages": args.pages,
         "page_added": {"first": scan_first, "pages_kept": added_kept, "before_s22": added_before},
+        "docs": len(olds),
+        "doc_update": {"first": doc_first, "kept": doc_kept, "before_s22": doc_before},
     }
-    for case in ("update", "page_added"):
+    for case in ("update", "page_added", "doc_update"):
         for run in result[case].values():
             run.pop("texts")
     if args.json:
@@ -136,12 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     for case, title in (
         ("update", "every file read again after an update of the extractors"),
         ("page_added", f"a {args.pages}-page scan uploaded again with a page added"),
+        ("doc_update", f"{len(olds)} DOC files read again after an update of the extractors"),
     ):
         print(title)
         for name, run in result[case].items():
             print(
                 f"  {name:<11} {run['s']:7.2f} s  {run['cpu_s']:7.2f} CPU-s  "
-                f"tesseract read {run['pages_read_by_tesseract']} of {run['pages_ocr']} pages"
+                f"tesseract read {run['pages_read_by_tesseract']} of {run['pages_ocr']} pages, "
+                f"LibreOffice ran {run['libreoffice_runs']} times"
             )
     return 0
 

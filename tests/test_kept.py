@@ -1,5 +1,7 @@
-"""Pages read by OCR kept by their pixels: the same page is not read by tesseract again,
-whichever file brings it, and after an update of the extractors' other code."""
+"""What a file's reading keeps besides its extraction (`extractors.kept`): pages read by
+OCR, kept by their pixels, and LibreOffice conversions, kept by the file's bytes. Neither is
+made again for the same page or file, whichever file brings it, nor after an update of the
+extractors' other code."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import pytest
 from PIL import Image
 
 import extractors.ocr as ocr
+from extractors.kept import kept
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from tests.builders import make_pdf, rasterise
 
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
 PAGES = [
     [
@@ -64,12 +68,13 @@ def _texts(result: ocr.OcrPage) -> list[str]:
     return [b.text for b in result.blocks]
 
 
+@needs_tesseract
 def test_a_page_read_before_is_taken_from_the_store_as_the_page_it_is_now(
     tmp_path: Path, tesseract_reads: list
 ) -> None:
     image = _page_image(tmp_path)
     store: dict = {}
-    with ocr.kept_pages(_DictStore(store)):
+    with kept(_DictStore(store)):
         first = ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 60, dpi=150)
         assert len(tesseract_reads) == 1 and "рабочей группы" in " ".join(_texts(first))
         again = ocr.ocr_image(image.copy(), 4, DEFAULT_SETTINGS, 60, dpi=150)
@@ -79,12 +84,13 @@ def test_a_page_read_before_is_taken_from_the_store_as_the_page_it_is_now(
     assert list(store) and all(k.startswith(ocr.page_prefix(DEFAULT_SETTINGS)) for k in store)
 
 
+@needs_tesseract
 def test_other_pixels_or_other_settings_are_read_again_and_no_store_keeps_nothing(
     tmp_path: Path, tesseract_reads: list
 ) -> None:
     image = _page_image(tmp_path)
     store: dict = {}
-    with ocr.kept_pages(_DictStore(store)):
+    with kept(_DictStore(store)):
         ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 60, dpi=150)
         marked = image.convert("L")
         marked.putpixel((3, 3), 0)  # one pixel: another page
@@ -93,10 +99,11 @@ def test_other_pixels_or_other_settings_are_read_again_and_no_store_keeps_nothin
         ocr.ocr_image(image, 1, stricter, 60, dpi=150)
         ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 60, dpi=200)  # another resolution
     assert len(tesseract_reads) == 4 and len(store) == 4
-    ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 60, dpi=150)  # outside `kept_pages`
+    ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 60, dpi=150)  # outside `kept`
     assert len(tesseract_reads) == 5 and len(store) == 4
 
 
+@needs_tesseract
 def test_a_failed_page_is_not_kept(tmp_path: Path, monkeypatch) -> None:
     image = _page_image(tmp_path)
     store: dict = {}
@@ -105,11 +112,12 @@ def test_a_failed_page_is_not_kept(tmp_path: Path, monkeypatch) -> None:
         raise ocr.OcrFailed("OCR took longer than 1 s")
 
     monkeypatch.setattr(ocr, "_run_once", timeout)
-    with ocr.kept_pages(_DictStore(store)), pytest.raises(ocr.OcrFailed):
+    with kept(_DictStore(store)), pytest.raises(ocr.OcrFailed):
         ocr.ocr_image(image, 1, DEFAULT_SETTINGS, 1, dpi=150)
     assert store == {}
 
 
+@needs_tesseract
 def test_the_version_changes_with_the_tesseract_and_its_language_files(tmp_path: Path) -> None:
     """Another tesseract, or another model put in its language folder, reads pages
     differently: their pages are kept under another prefix, and pruned as old."""
@@ -135,6 +143,7 @@ def test_the_version_changes_with_the_tesseract_and_its_language_files(tmp_path:
     assert ocr.page_version(real) != ocr.page_version(str(fake))
 
 
+@needs_tesseract
 def test_a_review_reads_a_page_once_across_files_and_updates_of_the_extractors(
     tmp_path: Path, tesseract_reads: list, monkeypatch
 ) -> None:
@@ -162,6 +171,93 @@ def test_a_review_reads_a_page_once_across_files_and_updates_of_the_extractors(
     (scan,) = docs
     assert scan.ocr_pages == [1, 2, 3]
     assert "профессиональных дефицитов" in " ".join(b.text for b in scan.blocks if b.page == 3)
+
+
+@pytest.fixture
+def libreoffice_runs(monkeypatch) -> list[list[str]]:
+    """The LibreOffice commands run in this process."""
+    import extractors.office as office
+
+    runs: list[list[str]] = []
+    real = office._run
+
+    def counting(cmd, env, timeout):
+        runs.append(cmd)
+        return real(cmd, env, timeout)
+
+    monkeypatch.setattr(office, "_run", counting)
+    return runs
+
+
+@needs_soffice
+def test_a_conversion_is_made_once_for_the_same_bytes(
+    tmp_path: Path, libreoffice_runs: list
+) -> None:
+    from extractors.extract import extract
+    from tests.builders import make_docx, render_with_libreoffice
+
+    docx = make_docx(tmp_path / "protocol.docx", PAGES[1])
+    old = render_with_libreoffice(docx, "doc", tmp_path / "Протокол.doc")
+    libreoffice_runs.clear()
+    store: dict = {}
+    with kept(_DictStore(store)):
+        first = extract(old)
+        assert len(libreoffice_runs) == 1 and first.ok and "Слушали отчёт" in first.text()
+        renamed = shutil.copyfile(old, tmp_path / "Протокол педсовета.doc")
+        again = extract(renamed)
+    assert len(libreoffice_runs) == 1  # the same bytes: not converted again
+    assert [b.text for b in again.blocks] == [b.text for b in first.blocks]
+    assert list(store) and all(k.startswith("convert-") for k in store)
+    extract(old)  # outside `kept`
+    assert len(libreoffice_runs) == 2
+
+
+def test_a_failed_conversion_is_not_kept_and_the_version_follows_libreoffice(
+    tmp_path: Path,
+) -> None:
+    from extractors.extract import extract
+    from extractors.office import conversion_version
+
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "versionrc").write_text("[Version]\nbuildid=1\n")
+    (program / "libswlo.so").write_bytes(b"writer")
+    soffice = program / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 1\n")
+    soffice.chmod(0o755)
+    rtf = tmp_path / "Справка.rtf"
+    rtf.write_text("{\\rtf1 broken")
+    store: dict = {}
+    with kept(_DictStore(store)):
+        doc = extract(rtf, settings=ExtractSettings(soffice=str(soffice)))
+    assert not doc.ok and doc.errors[0].stage == "convert" and store == {}
+    # Another LibreOffice (here: one whose Writer library changed) is another version.
+    other = tmp_path / "other"
+    shutil.copytree(program, other)
+    (other / "libswlo.so").write_bytes(b"writer, updated")
+    assert conversion_version(str(other / "soffice")) != conversion_version(str(soffice))
+    assert conversion_version(str(tmp_path / "none")) == "unavailable"
+
+
+@needs_soffice
+def test_an_update_of_the_extractors_converts_no_file_again(
+    tmp_path: Path, libreoffice_runs: list, monkeypatch
+) -> None:
+    import pipelines.work as work
+    from tests.builders import make_docx, render_with_libreoffice
+
+    school = tmp_path / "region" / "school"
+    school.mkdir(parents=True)
+    docx = make_docx(tmp_path / "protocol.docx", PAGES[1])
+    render_with_libreoffice(docx, "doc", school / "Протокол.doc")
+    libreoffice_runs.clear()
+    cache = work.FileCache(tmp_path / "cache")
+    docs, _ = work.school_documents(school, cache, "model")
+    assert len(libreoffice_runs) == 1
+    monkeypatch.setattr(work, "_extraction_prefix", lambda: "extract-another-version-")
+    again, _ = work.school_documents(school, cache, "model")
+    assert len(libreoffice_runs) == 1  # read again by the new code, its conversion kept
+    assert [b.text for b in again[0].blocks] == [b.text for b in docs[0].blocks]
 
 
 class _DictStore:
