@@ -35,7 +35,11 @@ def _heif() -> None:
 
 def _open(source: Path | bytes, settings: ExtractSettings) -> Image.Image:
     _heif()
-    # PIL only warns below twice its limit; make any excess an error of our own.
+    # PIL only warns below twice its limit; make any excess an error of our own. Its limit
+    # is a global of the process: put back after the opening, where PIL checks it, or a
+    # small limit of one reading stayed for every later user of PIL (python-pptx's reading
+    # of a picture failed as a "decompression bomb").
+    previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -45,6 +49,8 @@ def _open(source: Path | bytes, settings: ExtractSettings) -> Image.Image:
             raise ImageTooLarge(
                 f"the image is larger than {settings.max_image_pixels // 1_000_000} megapixels"
             ) from exc
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
     if image.width * image.height > settings.max_image_pixels:
         raise ImageTooLarge(
             f"the image is larger than {settings.max_image_pixels // 1_000_000} megapixels"

@@ -247,9 +247,11 @@ def test_image_without_text_is_not_evidence(tmp_path: Path) -> None:
 
 def test_image_pixel_bomb(tmp_path: Path) -> None:
     Image.new("1", (3000, 3000)).save(tmp_path / "big.png")
+    limit = Image.MAX_IMAGE_PIXELS
     doc = extract(tmp_path / "big.png", settings=ExtractSettings(max_image_pixels=1_000_000))
     stage, reason = _error(doc)
     assert stage == "extract" and "megapixels" in reason
+    assert Image.MAX_IMAGE_PIXELS == limit  # PIL's limit for the rest of the process unchanged
 
 
 def test_size_limit(tmp_path: Path) -> None:
