@@ -215,3 +215,31 @@ def test_a_presentation_without_libreoffice_impress_is_a_setup_problem(tmp_path:
     doc = extract(ppt, settings=settings)
     assert not doc.ok and not doc.setup_problems
     assert "LibreOffice could not read the PPT file" in doc.errors[0].reason
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+def test_a_school_s_presentation_and_iphone_photo_reach_its_sheet(tmp_path: Path) -> None:
+    """Through a school's review as the workers run it: both are documents of the sheet,
+    readable and typed, not error records."""
+    from datetime import date
+
+    from pillow_heif import register_heif_opener
+
+    from pipelines.work import review_school
+    from tests.builders import copy_sample
+
+    register_heif_opener()  # to write the HEIC
+    school = copy_sample(tmp_path / "region", ["school_04_polyanskaya"]) / "school_04_polyanskaya"
+    make_pptx(school / "Презентация семинара.pptx")
+    order = make_pdf(
+        tmp_path / "order.pdf",
+        ["Приказ о проведении семинара по наставничеству для педагогов школы."],
+    )
+    rasterise(order, school / "IMG_2041.HEIC", dpi=200)
+    sheet = review_school(school, tmp_path / "out", date(2022, 6, 1))
+    records = {d.file: d for d in sheet.documents}
+    added = {"Презентация семинара.pptx": "pptx", "IMG_2041.HEIC": "image"}
+    for name, fmt in added.items():
+        assert records[name].format == fmt and records[name].readable
+        assert records[name].doc_type and records[name].probability > 0
+    assert not [e for e in sheet.errors if e.file in added]
