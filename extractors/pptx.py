@@ -15,13 +15,13 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from lxml import etree
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.package import Package
 from pptx.parts.presentation import PresentationPart
 from pptx.shapes.base import BaseShape
 from pptx.slide import Slide
 
+from extractors.diagrams import diagram_links, diagram_text
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
 from extractors.safezip import check_container
@@ -30,12 +30,6 @@ from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 # A picture worth OCR covers this share of its slide at least: logos and photos in a corner
 # are not pages.
 _PAGE_SHARE = 0.3
-_DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_DGM = f"{{{_DIAGRAM_URI}}}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-# The data part was checked for entities with the container; nothing is fetched or resolved.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 class NotAPresentation(ValueError):
@@ -119,30 +113,14 @@ def _kind(shape: BaseShape) -> MSO_SHAPE_TYPE | None:
 
 
 def _diagram_text(slide: Slide, shape: BaseShape) -> str:
-    """A SmartArt diagram's text, a line per node in the diagram's own order; "" for any
-    other shape. The slide holds only a frame pointing at the diagram's data part."""
-    frame = shape._element
-    data = frame.find(f".//{_A}graphicData")
-    if data is None or data.get("uri") != _DIAGRAM_URI:
-        return ""
-    rels = data.find(f"{_DGM}relIds")
-    rid = rels.get(f"{{{_R}}}dm") if rels is not None else None
-    if rid is None:
-        return ""
-    try:
-        root = etree.fromstring(slide.part.related_part(rid).blob, _PARSER)
-    except (KeyError, etree.XMLSyntaxError):  # a dangling link or a broken part: no text
-        return ""
-    lines = []
-    for point in root.iter(f"{_DGM}pt"):
-        body = point.find(f"{_DGM}t")
-        if body is None:
+    """A SmartArt diagram's text (`extractors.diagrams`); "" for any other shape."""
+    texts = []
+    for rid in diagram_links(shape._element):
+        try:
+            texts.append(diagram_text(slide.part.related_part(rid).blob))
+        except KeyError:  # a dangling link: no text
             continue
-        for paragraph in body.iter(f"{_A}p"):
-            line = "".join(t.text or "" for t in paragraph.iter(f"{_A}t")).strip()
-            if line:
-                lines.append(line)
-    return normalize_text("\n".join(lines)).strip()
+    return "\n".join(t for t in texts if t)
 
 
 def _table(table, number: int, source: str, caption: str) -> Table:

@@ -307,3 +307,27 @@ def mark_doc_with_macros(source: Path, out: Path) -> Path:
     data[entry + 64 : entry + 66] = len(name).to_bytes(2, "little")
     out.write_bytes(bytes(data))
     return out
+
+
+def diagram_data(nodes: list[str]) -> bytes:
+    """A SmartArt diagram's data part with `nodes` as its text nodes, in order, between a
+    document point and a transition point without text, as Office writes them."""
+    points = [
+        '<dgm:pt modelId="{0}" type="doc"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p>'
+        "<a:endParaRPr/></a:p></dgm:t></dgm:pt>",
+        '<dgm:pt modelId="{1}" type="sibTrans"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/>'
+        "<a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt>",
+    ]
+    for n, node in enumerate(nodes, start=2):
+        runs = "".join(f"<a:r><a:t>{word} </a:t></a:r>" for word in node.split())
+        points.append(
+            f'<dgm:pt modelId="{{{n}}}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p>{runs}'
+            "</a:p></dgm:t></dgm:pt>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+        + "".join(points)
+        + "</dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/></dgm:dataModel>"
+    ).encode("utf-8")

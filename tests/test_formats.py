@@ -187,6 +187,49 @@ def test_scans_go_through_ocr(scans: dict[str, Path], kind: str) -> None:
         assert any(t.pages == [1, 2] for t in doc.tables)
 
 
+_WORD_DIAGRAM = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing>
+<wp:inline><wp:extent cx="5486400" cy="3200400"/><wp:docPr id="7" name="Схема 1"/><a:graphic>
+<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">
+<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="{rid}"
+ r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"""
+
+
+def test_a_smartart_scheme_in_a_docx_is_read(tmp_path: Path) -> None:
+    """An analytic note's scheme drawn as SmartArt: its words are in a part python-docx does
+    not open, and were not read before s22."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    from tests.builders import diagram_data
+
+    word = docx.Document()
+    word.add_paragraph("Структура управления программой")
+    scheme = word.add_paragraph()
+    data = Part(
+        PackURI("/word/diagrams/data1.xml"),
+        CONTENT_TYPE.DML_DIAGRAM_DATA,
+        diagram_data(["Директор школы", "Методический совет", "Рабочая группа"]),
+        word.part.package,
+    )
+    rid = word.part.relate_to(data, RELATIONSHIP_TYPE.DIAGRAM_DATA)
+    scheme._p.append(etree.fromstring(_WORD_DIAGRAM.replace("{rid}", rid)))
+    word.add_paragraph("Итоги первого полугодия")
+    word.save(str(tmp_path / "Справка.docx"))
+    doc = extract(tmp_path / "Справка.docx")
+    assert doc.ok
+    assert [b.text for b in doc.blocks] == [
+        "Структура управления программой",
+        "Директор школы\nМетодический совет\nРабочая группа",
+        "Итоги первого полугодия",
+    ]
+
+
 def test_a_video_is_refused_as_a_video(tmp_path: Path) -> None:
     """Phones save videos in the same ISO container as HEIC photos: a video of a lesson is
     an error record that says what it is, not a picture read by OCR."""

@@ -11,7 +11,13 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from extractors.extract import extract
-from tests.builders import make_pdf, rasterise, render_with_libreoffice, rewrite_zip
+from tests.builders import (
+    diagram_data,
+    make_pdf,
+    rasterise,
+    render_with_libreoffice,
+    rewrite_zip,
+)
 
 _PPTX_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 _PPSX_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml"
@@ -71,21 +77,6 @@ def test_a_pptx_is_read_slide_by_slide_in_reading_order(tmp_path: Path) -> None:
     assert grid[2] == ["Открытые уроки", "апрель 2022", "Петрова А. С."]
 
 
-_DIAGRAM_DATA = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"
- xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>
-<dgm:pt modelId="{0}" type="doc"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:endParaRPr/>
-</a:p></dgm:t></dgm:pt>
-<dgm:pt modelId="{1}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>Диагностика </a:t>
-</a:r><a:r><a:t>дефицитов</a:t></a:r></a:p></dgm:t></dgm:pt>
-<dgm:pt modelId="{2}" type="sibTrans"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p>
-<a:endParaRPr/></a:p></dgm:t></dgm:pt>
-<dgm:pt modelId="{3}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>Курсы ПК</a:t>
-</a:r></a:p></dgm:t></dgm:pt>
-<dgm:pt modelId="{4}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r>
-<a:t>Наставничество</a:t></a:r></a:p></dgm:t></dgm:pt>
-</dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/></dgm:dataModel>"""
-
 _DIAGRAM_FRAME = """<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"
  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
@@ -111,7 +102,7 @@ def test_a_smartart_diagram_is_read_from_its_data(tmp_path: Path) -> None:
         PackURI("/ppt/diagrams/data1.xml"),
         CONTENT_TYPE.DML_DIAGRAM_DATA,
         prs.part.package,
-        _DIAGRAM_DATA.encode("utf-8"),
+        diagram_data(["Диагностика дефицитов", "Курсы ПК", "Наставничество"]),
     )
     rid = slide.part.relate_to(data, RELATIONSHIP_TYPE.DIAGRAM_DATA)
     slide.shapes._spTree.append(etree.fromstring(_DIAGRAM_FRAME.replace("{rid}", rid)))

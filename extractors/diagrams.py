@@ -1,0 +1,56 @@
+"""SmartArt diagrams: their text, from the diagram data part the document only points at.
+
+Schools draw schemes (stages of a programme, directions of work, who answers to whom) as
+SmartArt in slides and Word documents. The slide or paragraph holds a frame with a link to
+a data part (`r:dm`), which neither python-pptx nor python-docx opens: without this the
+scheme's words were not read at all.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from extractors.normalize import normalize_text
+
+DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DGM = f"{{{DIAGRAM_URI}}}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# The container was checked for entities (extractors.safezip); nothing is fetched or resolved.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def diagram_links(element) -> list[str]:
+    """The relationship ids of the diagram data parts framed in `element` (a slide's shape,
+    a Word paragraph), in document order; a fallback copy of a drawing is not counted."""
+    links = []
+    for data in element.iter(f"{_A}graphicData"):
+        if data.get("uri") != DIAGRAM_URI:
+            continue
+        if any(a.tag == _FALLBACK for a in data.iterancestors()):
+            continue
+        rels = data.find(f"{_DGM}relIds")
+        rid = rels.get(f"{_R}dm") if rels is not None else None
+        if rid:
+            links.append(rid)
+    return links
+
+
+def diagram_text(blob: bytes) -> str:
+    """A diagram data part's text, a line per node in the diagram's own order; "" when the
+    part is no XML."""
+    try:
+        root = etree.fromstring(blob, _PARSER)
+    except etree.XMLSyntaxError:
+        return ""
+    lines = []
+    for point in root.iter(f"{_DGM}pt"):
+        body = point.find(f"{_DGM}t")
+        if body is None:
+            continue
+        for paragraph in body.iter(f"{_A}p"):
+            line = "".join(t.text or "" for t in paragraph.iter(f"{_A}t")).strip()
+            if line:
+                lines.append(line)
+    return normalize_text("\n".join(lines)).strip()
