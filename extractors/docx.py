@@ -23,7 +23,7 @@ from docx.parts.document import DocumentPart
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from extractors.diagrams import diagram_links, diagram_text
+from extractors.diagrams import scheme_texts
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
 from extractors.safezip import check_container
@@ -92,17 +92,6 @@ def _textboxes(p) -> list:
     return [
         box for box in p.iter(_TXBX) if not any(a.tag == _FALLBACK for a in box.iterancestors())
     ]
-
-
-def _diagrams(p, word: WordDocument) -> list[str]:
-    """The text of each SmartArt scheme drawn in the paragraph (`extractors.diagrams`)."""
-    texts = []
-    for rid in diagram_links(p):
-        part = word.part.related_parts.get(rid)
-        text = diagram_text(part.blob) if part is not None else ""
-        if text:
-            texts.append(text)
-    return texts
 
 
 def _element_text(element, word: WordDocument) -> str:
@@ -205,7 +194,7 @@ def extract_docx(
                 boxed = normalize_text(_element_text(box, word))
                 if boxed:
                     doc.blocks.append(Block(text=boxed, page=page, source=source))
-            for scheme in _diagrams(item, word):
+            for scheme in scheme_texts(item, word.part.rels):
                 doc.blocks.append(Block(text=scheme, page=page, source=source))
             if _breaks_page(item):
                 page += 1

@@ -21,7 +21,7 @@ from pptx.parts.presentation import PresentationPart
 from pptx.shapes.base import BaseShape
 from pptx.slide import Slide
 
-from extractors.diagrams import diagram_links, diagram_text
+from extractors.diagrams import scheme_texts
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
 from extractors.safezip import check_container
@@ -81,7 +81,7 @@ def _slide(slide: Slide, number: int, doc: Document, source: str) -> None:
                 last = text
         elif shape.has_table:
             doc.tables.append(_table(shape.table, number, source, caption=last))
-        elif text := _diagram_text(slide, shape):
+        elif text := "\n".join(scheme_texts(shape._element, slide.part.rels)):
             doc.blocks.append(Block(text=text, page=number, source=source))
             last = text
     if slide.has_notes_slide:
@@ -110,17 +110,6 @@ def _kind(shape: BaseShape) -> MSO_SHAPE_TYPE | None:
         return shape.shape_type
     except NotImplementedError:  # a shape python-pptx does not know: not a group or picture
         return None
-
-
-def _diagram_text(slide: Slide, shape: BaseShape) -> str:
-    """A SmartArt diagram's text (`extractors.diagrams`); "" for any other shape."""
-    texts = []
-    for rid in diagram_links(shape._element):
-        try:
-            texts.append(diagram_text(slide.part.related_part(rid).blob))
-        except KeyError:  # a dangling link: no text
-            continue
-    return "\n".join(t for t in texts if t)
 
 
 def _table(table, number: int, source: str, caption: str) -> Table:
