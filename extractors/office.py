@@ -198,10 +198,9 @@ def conversion_version(soffice: str) -> str:
     the profile, the HTML hand-over) and the LibreOffice `soffice` runs (its files' sizes
     and times; asking LibreOffice its version would cost a start of it, a second or two)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    found = shutil.which(soffice)
-    if found is None:
+    program = _program_folder(soffice)
+    if program is None:
         return "unavailable"  # nothing is converted, so nothing is kept under it
-    program = Path(found).resolve().parent
     for name in _LIBREOFFICE_FILES:
         try:
             stat = (program / name).stat()
@@ -209,6 +208,13 @@ def conversion_version(soffice: str) -> str:
             continue
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
+
+
+def _program_folder(soffice: str) -> Path | None:
+    """LibreOffice's program folder, where `soffice` really lives (Debian links it from
+    /usr/bin); None when there is no such program."""
+    found = shutil.which(soffice)
+    return Path(found).resolve().parent if found is not None else None
 
 
 def conversion_prefix(settings: ExtractSettings) -> str:
@@ -227,10 +233,9 @@ def _missing_module(soffice: str, fmt: str) -> str | None:
     None when it is there, not needed, or LibreOffice is laid out otherwise (then the
     failure is reported as the file's)."""
     module = _MODULES.get(fmt)
-    found = shutil.which(soffice)
-    if module is None or found is None:
+    program = _program_folder(soffice)
+    if module is None or program is None:
         return None
-    program = Path(found).resolve().parent
     name, library = module
     if (program / library).exists() or not (program / "libswlo.so").exists():
         return None
