@@ -115,6 +115,20 @@ def test_a_smartart_diagram_is_read_from_its_data(tmp_path: Path) -> None:
     ]
 
 
+def test_a_smartart_linked_outside_the_file_is_skipped_not_fatal(tmp_path: Path) -> None:
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Этапы работы"
+    rid = slide.part.relate_to("http://example.org/data1.xml", RELATIONSHIP_TYPE.DIAGRAM_DATA, True)
+    slide.shapes._spTree.append(etree.fromstring(_DIAGRAM_FRAME.replace("{rid}", rid)))
+    prs.save(str(tmp_path / "Схема.pptx"))
+    doc = extract(tmp_path / "Схема.pptx")
+    assert doc.ok and _page_texts(doc, 1) == ["Этапы работы"]
+
+
 def test_slide_shows_and_macro_enabled_presentations_are_read_too(tmp_path: Path) -> None:
     pptx = make_pptx(tmp_path / "plain.pptx")
     import zipfile
