@@ -3,7 +3,9 @@
 The format comes from the content (extractors.detect), limits from ExtractSettings. Whatever
 goes wrong becomes an ExtractionError on the document (file, stage, reason in an operator's
 words) or, when part of the file was read, a warning on a partial document. A document with
-no usable text carries an error, so the flow reports it and does not count it as evidence.
+no usable text carries an error, so the flow reports it and does not count it as evidence;
+but a picture whose every page OCR read without finding a word is a photo (`Document.photo`),
+the supplement to documents schools upload from their events.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ _REFUSED = {
     "unknown": "not a PDF or DOCX file by its content (nor DOC, RTF, ODT, XLSX, a "
     "presentation or an image); cannot read it",
 }
+# A picture with no text is kept as a photo (`Document.photo`); said on the sheet, since a
+# scan too faint for OCR looks the same to the reader.
+_PHOTO_NOTE = (
+    "no text on the picture: taken for a photo (a supplement to documents); if it is a "
+    "scanned page, it could not be read: upload a sharper scan"
+)
 _UNSUPPORTED = {
     "video": "a video, not a document: it is not watched; upload the document it shows, or "
     "a photo or scan of it",
@@ -163,6 +171,9 @@ def extract(
         if _is_setup_problem(exc):
             doc.setup_problems.append(reason)
         return _fail(doc, stage, reason)
+    if doc.photo is not None:
+        doc.warnings.append(_PHOTO_NOTE)
+        return doc
     if not any(b.text for b in doc.blocks) and not any(c.text for t in doc.tables for c in t.cells):
         doc.blocks.clear()
         doc.tables.clear()

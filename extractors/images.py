@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import time
 import warnings
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
 from extractors.continuation import join_continued
-from extractors.model import Document
+from extractors.model import Document, Photo
 from extractors.ocr import OcrFailed, ocr_image
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
@@ -92,8 +93,53 @@ def extract_image(
                 doc.warnings.append(f"time limit reached: read {number - 1} of {frames} pages")
                 break
             tables += _read_frame(frame, doc, settings, deadline, number)
-    doc.tables = join_continued(tables)
+        doc.tables = join_continued(tables)
+        if doc.ocr_pages == list(range(1, frames + 1)) and not _has_text(doc):
+            # Every page was read and none has a word: a photo of an event, which schools
+            # upload beside their documents; a page OCR could not read, or one left unread,
+            # leaves the file's error in place instead.
+            doc.photo = Photo(taken=taken(image))
     return doc
+
+
+def _has_text(doc: Document) -> bool:
+    return any(b.text.strip() for b in doc.blocks) or any(
+        c.text.strip() for t in doc.tables for c in t.cells
+    )
+
+
+# EXIF tags of the moment a picture was taken, best first: DateTimeOriginal and
+# DateTimeDigitized (in the Exif IFD), then DateTime (the file's last change, in IFD0).
+_EXIF_IFD = 0x8769
+_TAKEN_TAGS = ((_EXIF_IFD, 0x9003), (_EXIF_IFD, 0x9004), (None, 0x0132))
+# Cameras whose clock was never set write 0000:00:00 or their own epoch; no school photo of
+# the programme is that old.
+_EARLIEST_YEAR = 2000
+
+
+def taken(image: Image.Image) -> datetime | None:
+    """When the picture was taken, by its EXIF, or None: no EXIF, an empty or malformed
+    date, or a camera clock never set."""
+    try:
+        exif = image.getexif()
+    except Exception:  # a damaged EXIF block costs the date, not the picture
+        return None
+    for ifd, tag in _TAKEN_TAGS:
+        try:
+            value = (exif.get_ifd(ifd) if ifd is not None else exif).get(tag)
+        except Exception:
+            continue
+        if isinstance(value, bytes):
+            value = value.decode("ascii", "replace")
+        if not isinstance(value, str):
+            continue
+        try:
+            moment = datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+        except ValueError:
+            continue
+        if _EARLIEST_YEAR <= moment.year <= datetime.now().year + 1:
+            return moment
+    return None
 
 
 def _read_frame(

@@ -6,6 +6,8 @@ merged cells are single cells with spans, each piece carrying where it came from
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 
@@ -80,6 +82,15 @@ class ExtractionError(BaseModel):
     reason: str
 
 
+class Photo(BaseModel):
+    """A picture in which OCR, run on every page, found no text: a photograph of an event,
+    which schools upload beside their documents, not an unreadable file."""
+
+    # When it was taken, from its EXIF (the camera's clock, without a time zone); None when
+    # the file does not say. The date ties a photo to the activity held that day.
+    taken: datetime | None = None
+
+
 class Document(BaseModel):
     path: str
     sha256: str
@@ -94,6 +105,7 @@ class Document(BaseModel):
     # LibreOffice): the file is not to blame, so its reading is not kept and the next run,
     # once the tool is installed, reads it again.
     setup_problems: list[str] = Field(default_factory=list)
+    photo: Photo | None = None  # set for a picture with no text in it (see `Photo`)
 
     @property
     def name(self) -> str:

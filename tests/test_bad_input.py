@@ -235,14 +235,21 @@ def test_a_scanned_page_left_unread_without_tesseract_is_a_setup_problem(
     assert not extract(damaged).ok and extract(damaged).setup_problems == []
 
 
-def test_image_without_text_is_not_evidence(tmp_path: Path) -> None:
+def test_image_without_text_is_a_photo_not_an_error(tmp_path: Path) -> None:
+    """Reported as a photo, with a warning that says a scan too faint to read looks the
+    same; it is no evidence (`tests/test_photos.py`). Unread, it stays an error."""
     photo = Image.new("RGB", (1600, 1200), (90, 140, 200))
     draw = ImageDraw.Draw(photo)
     for i in range(0, 1600, 40):
         draw.ellipse((i, 300 + i % 200, i + 300, 700 + i % 300), fill=(30 + i % 200, 120, 60))
     photo.save(tmp_path / "IMG_2041.jpg", quality=80)
-    stage, reason = _error(extract(tmp_path / "IMG_2041.jpg"))
-    assert stage == "extract" and "no readable text" in reason
+    doc = extract(tmp_path / "IMG_2041.jpg")
+    assert doc.ok and doc.photo is not None and not doc.text()
+    assert any("taken for a photo" in w and "sharper scan" in w for w in doc.warnings)
+    stage, reason = _error(
+        extract(tmp_path / "IMG_2041.jpg", settings=ExtractSettings(ocr_enabled=False))
+    )
+    assert stage == "extract" and "no readable text" in reason and "OCR is off" in reason
 
 
 def test_image_pixel_bomb(tmp_path: Path) -> None:
