@@ -107,7 +107,17 @@ def _heading_hit(zone: str) -> tuple[str, str] | None:
     return None
 
 
+def photo_prediction(doc: Document) -> DocTypePrediction | None:
+    """A picture with no text is a photo whatever its name: nothing else to go by, and a
+    model trained on texts has no text to read."""
+    if doc.photo is None:
+        return None
+    return _prediction("photo", 1.0, "снимок без текста")
+
+
 def classify_rules(doc: Document) -> DocTypePrediction:
+    if (photo := photo_prediction(doc)) is not None:
+        return photo
     zone = title_zone(doc)
     heading = _heading_hit(zone)
     if heading is not None:

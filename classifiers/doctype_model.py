@@ -63,6 +63,7 @@ from classifiers.doctype import (
     EVIDENCE_KIND,
     DocTypePrediction,
     classify_rules,
+    photo_prediction,
     title_zone,
 )
 from classifiers.lemmas import lemmas, lemmatizer_version
@@ -763,7 +764,10 @@ class DocTypeClassifier:
     def predict(self, docs: Sequence[Document]) -> list[DocTypePrediction]:
         if self.model is None:
             return [classify_rules(d) for d in docs]
-        return predict_documents(self.model, docs, self.feature_names)
+        photos = [photo_prediction(d) for d in docs]
+        texts = [d for d, p in zip(docs, photos, strict=True) if p is None]
+        typed = iter(predict_documents(self.model, texts, self.feature_names) if texts else [])
+        return [p if p is not None else next(typed) for p in photos]
 
 
 def load_classifier(models_dir: Path = MODELS_DIR) -> DocTypeClassifier:

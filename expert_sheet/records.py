@@ -25,6 +25,11 @@ class DocRecord(BaseModel):
     off_plan: bool = False
     match_reasons: dict[str, str] = Field(default_factory=dict)  # item number -> why
     match_pages: dict[str, int] = Field(default_factory=dict)  # item number -> page
+    # A picture with no text (`extractors.model.Photo`): shown with the items it seems to
+    # show (`shows`, why in `match_reasons`), never counted as evidence: a photo only
+    # supplements documents, and a file without text confirms nothing on its own.
+    photo: bool = False
+    shows: list[str] = Field(default_factory=list)  # item numbers
 
 
 class ItemRecord(RoadmapItem):

@@ -71,8 +71,11 @@ def score(
     scores: dict[str, int | str] = {}
     reasons: dict[str, str] = {}
     concrete = set(settings.k4.concrete_precisions)
-    evidence = [d for d in docs if d.readable and not d.is_arp]
+    # Photos without text are shown beside the items they seem to show, never counted: they
+    # only supplement documents (DOMAIN), and a file without text confirms nothing alone.
+    evidence = [d for d in docs if d.readable and not d.is_arp and not d.photo]
     by_file = {d.file: d for d in evidence}
+    photographed = {n for d in docs if d.photo for n in d.shows}
 
     if items:
         for item in items:
@@ -113,6 +116,9 @@ def score(
             parts.append(f"только документ о намерении (приказ/план): {_names(only_plan)}")
         if missing:
             parts.append(f"нет подтверждающих документов: {_names(missing)}")
+        pictured = [n for n in only_plan + missing if n in photographed]
+        if pictured:
+            parts.append(f"есть только фото, они не подтверждают: {_names(pictured)}")
         reasons["K1"] = "; ".join(parts)
 
     # K2

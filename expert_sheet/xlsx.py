@@ -313,6 +313,9 @@ def _documents_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str)
             confirms = "файл не читается"
         elif doc.is_arp:
             confirms = "АРП"
+        elif doc.photo:
+            shown = ", ".join(doc.shows)
+            confirms = f"фото к мероприятиям: {shown}" if shown else "фото, не соотнесено"
         else:
             confirms = ", ".join(doc.confirms) or "вне плана"
         page = next(iter(doc.match_pages.values()), None)

@@ -15,7 +15,16 @@ from classifiers.doctype import (
     title_zone,
 )
 from classifiers.doctype_model import DocTypeClassifier
-from classifiers.matching import DocText, ItemText, MatchResult, MatchSettings, match_documents
+from classifiers.matching import (
+    EVENT_DAYS,
+    EVENT_SLACK,
+    DocText,
+    ItemText,
+    Match,
+    MatchResult,
+    MatchSettings,
+    match_documents,
+)
 from expert_sheet.records import DocRecord, ItemRecord, SchoolSheet
 from expert_sheet.rubric import score, total
 from expert_sheet.settings import RubricSettings
@@ -161,6 +170,7 @@ def classify(
     records = [DocRecord(file=d.path, sha256=d.sha256, format=d.format) for d in docs]
     to_predict = []
     for doc, record in zip(docs, records, strict=True):
+        record.photo = doc.photo is not None
         if not doc.ok:
             record.readable = False
         elif doc is arp:
@@ -210,10 +220,11 @@ def item_texts(items: list[ItemRecord]) -> list[ItemText]:
 
 
 def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
-    """The documents that may confirm items: readable ones other than the АРП itself."""
+    """The documents that may confirm items: readable ones other than the АРП itself and
+    photos (`photo_texts`)."""
     out = []
     for doc, record in zip(docs, records, strict=True):
-        if record.readable and not record.is_arp:
+        if record.readable and not record.is_arp and doc.photo is None:
             zone = title_zone(doc)
             out.append(
                 DocText(
@@ -224,6 +235,71 @@ def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
                 )
             )
     return out
+
+
+# Names cameras and messengers give pictures, which say nothing of what they show.
+_CAMERA_NAME = re.compile(
+    r"^(?:img|dsc[nf]?|pxl|p|photo|image|whatsapp image|screenshot|снимок( экрана)?|фото)"
+    r"[\W\d_]*(?:at[\W\d_]*)?$",
+    re.I,
+)
+
+
+def photo_texts(docs: list[Document]) -> list[DocText]:
+    """What tells what a photo shows, as a text to match: the folders it was uploaded in and
+    its name unless a camera gave it ("Семинар ВСОКО 24.03/IMG_2041.jpg": the folder), and
+    the day it was taken (its EXIF) as a date in the text."""
+    out = []
+    for doc in docs:
+        if doc.photo is None:
+            continue
+        *folders, name = doc.path.replace("\\", "/").split("/")
+        stem = name.rsplit(".", 1)[0].replace("_", " ")
+        words = [f.replace("_", " ") for f in folders]
+        if not _CAMERA_NAME.match(stem.strip()):
+            words.append(stem)
+        taken = doc.photo.taken
+        body = f"снимок сделан {taken:%d.%m.%Y}" if taken is not None else ""
+        out.append(DocText(name=doc.path, title="\n".join(words), body=body, doc_type="photo"))
+    return out
+
+
+def match_photos(
+    items: list[ItemRecord], docs: list[Document], settings: MatchSettings | None = None
+) -> MatchResult:
+    """The items the school's photos seem to show, matched apart from the documents: a photo
+    is no evidence, so it must not change the documents' matches (each word is weighed by
+    its rarity among the texts matched together, and each pair against the best one)."""
+    texts = photo_texts(docs)
+    if not texts or not items:
+        return MatchResult(off_plan=[t.name for t in texts])
+    result = match_documents(item_texts(items), texts, settings)
+    for m in result.matches:
+        m.reason = f"по имени снимка и его папок: {m.reason}"
+    taken = {d.path: d.photo.taken for d in docs if d.photo is not None and d.photo.taken}
+    for name in list(result.off_plan):
+        event = _event_on(items, taken[name].date()) if name in taken else None
+        if event is not None:
+            day = f"{taken[name]:%d.%m.%Y}"
+            reason = f"снято {day}, в срок мероприятия ({event.deadline.text})"
+            result.matches.append(Match(document=name, item=event.number, score=0.0, reason=reason))
+            result.off_plan.remove(name)
+    return result
+
+
+def _event_on(items: list[ItemRecord], day: date) -> ItemRecord | None:
+    """The one item that is an event of a few days around `day` (the seminar "24.03.2022"),
+    or None: a photo with no telling name, taken that day, most likely shows it. Two such
+    events that day, or a deadline of months, say nothing."""
+    events = [
+        i
+        for i in items
+        if i.deadline.start is not None
+        and i.deadline.end is not None
+        and (i.deadline.end - i.deadline.start).days <= EVENT_DAYS
+        and i.deadline.start - EVENT_SLACK <= day <= i.deadline.end + EVENT_SLACK
+    ]
+    return events[0] if len(events) == 1 else None
 
 
 def match(
@@ -304,6 +380,10 @@ def review_school(
         item_by_no[m.item].documents.append(m.document)
     for name in result.off_plan:
         by_file[name].off_plan = True
+    for m in match_photos(items, docs).matches:
+        record = by_file[m.document]
+        record.shows.append(m.item)
+        record.match_reasons[m.item] = m.reason
     arp_text = arp.text() if arp is not None else ""
     has_task_column = bool(roadmap and "task" in roadmap.columns)
     has_deadlines = bool(roadmap and roadmap.has_deadline_column)

@@ -1,0 +1,147 @@
+"""Photos of events, pictures with no text: shown on the sheet with the activity they seem
+to show, never counted as evidence (DOMAIN: a photo only supplements documents; issue 3:
+a file with no usable text is not evidence)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image, ImageDraw
+
+from classifiers.doctype import classify_rules
+from classifiers.doctype_model import load_classifier
+from expert_sheet.records import ItemRecord
+from extractors.deadlines import parse_deadline
+from extractors.extract import extract
+from extractors.images import taken
+from pipelines.school import _event_on
+from tests.builders import copy_sample
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+
+_EXIF_IFD, _ORIGINAL, _CHANGED = 0x8769, 0x9003, 0x0132
+
+
+def photo(path: Path, seed: int, original: str | None = None, changed: str | None = None) -> Path:
+    """A picture of coloured blobs, as OCR sees an event's photo: no word in it."""
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (1600, 1200), (120, 160, 200))
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y = rnd.randint(0, 1500), rnd.randint(0, 1100)
+        box = (x, y, x + rnd.randint(40, 200), y + rnd.randint(40, 200))
+        draw.ellipse(box, fill=tuple(rnd.randint(0, 255) for _ in range(3)))
+    exif = Image.Exif()
+    if original is not None:
+        exif.get_ifd(_EXIF_IFD)[_ORIGINAL] = original
+    if changed is not None:
+        exif[_CHANGED] = changed
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, quality=85, exif=exif)
+    return path
+
+
+def test_a_picture_without_text_is_a_photo_with_the_day_it_was_taken(tmp_path: Path) -> None:
+    doc = extract(photo(tmp_path / "IMG_0001.jpg", 1, "2022:04:12 10:05:00", "2023:01:01 00:00:00"))
+    assert doc.ok and doc.photo is not None
+    assert doc.photo.taken == datetime(2022, 4, 12, 10, 5)  # the shot, not the last edit
+    only_changed = extract(photo(tmp_path / "b.jpg", 2, changed="2022:05:20 09:00:00"))
+    assert only_changed.photo is not None and only_changed.photo.taken == datetime(2022, 5, 20, 9)
+    for unset in ("0000:00:00 00:00:00", "1980:01:01 00:00:00", "    :  :     :  :  ", ""):
+        with Image.open(photo(tmp_path / "c.jpg", 3, unset)) as image:
+            assert taken(image) is None, unset
+    with Image.open(photo(tmp_path / "d.jpg", 4)) as image:
+        assert taken(image) is None
+
+
+def test_a_photo_is_typed_photo_by_the_rules_and_by_the_promoted_model(tmp_path: Path) -> None:
+    doc = extract(photo(tmp_path / "Приказ 18.jpg", 5))  # a name says nothing of a picture
+    model = load_classifier()
+    assert model.model is not None, "the test needs the promoted model"
+    for prediction in (classify_rules(doc), model.predict([doc])[0]):
+        assert (prediction.doc_type, prediction.probability) == ("photo", 1.0)
+    text = extract(
+        Path(__file__).parents[1] / "data/sample/school_04_polyanskaya/Программа семинара.pdf"
+    )
+    typed = model.predict([text, doc, text])
+    assert [p.doc_type for p in typed] == [typed[0].doc_type, "photo", typed[0].doc_type]
+    assert typed[0].doc_type != "photo"
+
+
+def _event(number: str, deadline: str) -> ItemRecord:
+    return ItemRecord(number=number, activity="Семинар", deadline=parse_deadline(deadline, 2022))
+
+
+def test_a_photo_taken_on_an_event_s_day_shows_that_event_alone() -> None:
+    items = [_event("1", "24.03.2022"), _event("2", "Март 2022"), _event("3", "До 30 апреля")]
+    assert _event_on(items, date(2022, 3, 25)).number == "1"
+    assert _event_on(items, date(2022, 3, 10)) is None  # in March, but no event that day
+    assert _event_on([*items, _event("4", "23.03.2022-25.03.2022")], date(2022, 3, 24)) is None
+
+
+def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path) -> None:
+    """The sample's school 04 with four photos: one in a folder named after activity 6
+    (which has no document), one named after the seminar of 24.03.2022 (item 7), one taken
+    that day, one that says nothing. The sheet shows each photo with its item, and every
+    score, reason of K2-K6 and document's match is what it is without them."""
+    from pipelines.work import review_school
+
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    school = region / "school_04_polyanskaya"
+    before = review_school(school, tmp_path / "before", date(2022, 6, 1))
+    photo(school / "Фото" / "Взаимопосещение уроков" / "IMG_0001.jpg", 1, "2022:04:12 10:00:00")
+    photo(school / "Фото с семинара Формирующее оценивание.jpg", 2)
+    photo(school / "IMG_0002.jpg", 3, "2022:03:24 11:00:00")
+    photo(school / "IMG_0003.jpg", 4)
+    after = review_school(school, tmp_path / "after", date(2022, 6, 1))
+
+    photos = {d.file: d for d in after.documents if d.photo}
+    assert sorted(photos) == sorted(
+        [
+            "Фото/Взаимопосещение уроков/IMG_0001.jpg",
+            "Фото с семинара Формирующее оценивание.jpg",
+            "IMG_0002.jpg",
+            "IMG_0003.jpg",
+        ]
+    )
+    shows = {name: d.shows for name, d in photos.items()}
+    assert shows == {
+        "Фото/Взаимопосещение уроков/IMG_0001.jpg": ["6"],
+        "Фото с семинара Формирующее оценивание.jpg": ["7"],
+        "IMG_0002.jpg": ["7"],
+        "IMG_0003.jpg": [],
+    }
+    assert (
+        "взаимопосещение" in photos["Фото/Взаимопосещение уроков/IMG_0001.jpg"].match_reasons["6"]
+    )
+    assert "снято 24.03.2022" in photos["IMG_0002.jpg"].match_reasons["7"]
+    for record in photos.values():
+        assert record.readable and record.doc_type == "photo" and not record.confirms
+        assert not record.off_plan
+    assert not after.errors and not set(photos) & set(after.off_plan)
+
+    # Nothing counted: the scores, K2-K6's reasons, the items and the documents' matches.
+    assert after.scores == before.scores and after.total == before.total
+    assert {k: v for k, v in after.reasons.items() if k != "K1"} == {
+        k: v for k, v in before.reasons.items() if k != "K1"
+    }
+    item_6 = next(i for i in after.items if i.number == "6")
+    assert item_6.status == "no_evidence" and item_6.documents == []
+    assert [i.model_dump() for i in after.items] == [i.model_dump() for i in before.items]
+    assert [d.model_dump() for d in after.documents if not d.photo] == [
+        d.model_dump() for d in before.documents
+    ]
+    # K1 says which items have photos only, for the expert to judge.
+    assert (
+        after.reasons["K1"] == before.reasons["K1"] + "; есть только фото, они не подтверждают: 6"
+    )
+
+    book = load_workbook(tmp_path / "after" / "school_04_polyanskaya" / "sheet.xlsx")
+    rows = {r[0]: r[4] for r in book["Документы"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rows["IMG_0002.jpg"] == "фото к мероприятиям: 7"
+    assert rows["IMG_0003.jpg"] == "фото, не соотнесено"
