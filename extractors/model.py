@@ -83,8 +83,9 @@ class ExtractionError(BaseModel):
 
 
 class Photo(BaseModel):
-    """A picture in which OCR, run on every page, found no text: a photograph of an event,
-    which schools upload beside their documents, not an unreadable file."""
+    """A picture, or a PDF of pictures, in which OCR, run on every page, found no text: a
+    photograph of an event, which schools upload beside their documents, not an unreadable
+    file."""
 
     # When it was taken, from its EXIF (the camera's clock, without a time zone); None when
     # the file does not say. The date ties a photo to the activity held that day.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from extractors.continuation import join_continued
-from extractors.model import Block, Cell, Document, Table
+from extractors.model import Block, Cell, Document, Photo, Table
 from extractors.normalize import normalize_cell, normalize_text
 from extractors.ocr import OcrFailed, OcrUnavailable, ocr_image
 from extractors.pdf_paths import Orientation, looks_drawn, page_segments, page_tables
@@ -119,6 +119,11 @@ def extract_pdf(
         tables += _plumber_tables(path, plumber_pages)
         tables.sort(key=lambda t: t.pages[0])
     doc.tables = join_continued(tables)
+    if doc.ocr_pages == list(range(1, n_pages + 1)) and not doc.text().strip():
+        # Every page a picture and OCR found no word on any: the photos of an event saved as
+        # a PDF ("Фотоотчёт.pdf"), as `extract_image` takes a picture with no text. A PDF
+        # keeps no date of its pictures' taking.
+        doc.photo = Photo()
     return doc
 
 

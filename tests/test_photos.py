@@ -145,3 +145,20 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
     rows = {r[0]: r[4] for r in book["Документы"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["IMG_0002.jpg"] == "фото к мероприятиям: 7"
     assert rows["IMG_0003.jpg"] == "фото, не соотнесено"
+
+
+def test_a_pdf_of_photos_is_a_photo_and_a_pdf_with_words_is_not(tmp_path: Path) -> None:
+    """A photo report saved as a PDF ("Фотоотчёт.pdf"), every page a picture with no word."""
+    pictures = [Image.open(photo(tmp_path / f"{n}.jpg", n)).convert("RGB") for n in (1, 2)]
+    pictures[0].save(tmp_path / "Фотоотчёт.pdf", save_all=True, append_images=pictures[1:])
+    doc = extract(tmp_path / "Фотоотчёт.pdf")
+    assert doc.ok and doc.n_pages == 2 and doc.photo is not None and doc.photo.taken is None
+    assert classify_rules(doc).doc_type == "photo"
+    # A page of the same file with words on it: a document, typed by its text.
+    from tests.builders import make_pdf, rasterise
+
+    words = rasterise(make_pdf(tmp_path / "t.pdf", ["Протокол заседания ШМО"]), tmp_path / "w.png")
+    pictures.append(Image.open(words).convert("RGB"))
+    pictures[0].save(tmp_path / "mixed.pdf", save_all=True, append_images=pictures[1:])
+    mixed = extract(tmp_path / "mixed.pdf")
+    assert mixed.ok and mixed.photo is None and "заседания" in mixed.text()
