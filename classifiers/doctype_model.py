@@ -1231,7 +1231,8 @@ def model_card(r: dict[str, Any]) -> str:
         "- Trained on synthetic documents written to look like real uploads; real scores on a "
         "region's documents will be lower until expert-corrected types are added to the data.",
         "- Text only: a photo is recognised by having almost no text; files with no text at "
-        "all never reach the classifier (extraction reports them unreadable).",
+        "all never reach the model (extraction reports them unreadable, or a picture as a "
+        "photo, which is typed photo by rule).",
         "- The joblib file is a pickle: load only models trained by this project.",
         "",
     ]
