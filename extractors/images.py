@@ -8,6 +8,7 @@ gigapixel image is refused before it takes the memory.
 from __future__ import annotations
 
 import io
+import re
 import time
 import warnings
 from datetime import datetime
@@ -98,7 +99,7 @@ def extract_image(
             # Every page was read and none has a word: a photo of an event, which schools
             # upload beside their documents; a page OCR could not read, or one left unread,
             # leaves the file's error in place instead.
-            doc.photo = Photo(taken=taken(image))
+            doc.photo = Photo(taken=taken(image) or taken_by_name(path.name))
     return doc
 
 
@@ -115,6 +116,30 @@ _TAKEN_TAGS = ((_EXIF_IFD, 0x9003), (_EXIF_IFD, 0x9004), (None, 0x0132))
 # Cameras whose clock was never set write 0000:00:00 or their own epoch; no school photo of
 # the programme is that old.
 _EARLIEST_YEAR = 2000
+
+
+# Names phones and messengers give pictures, with the day they were taken or received:
+# Android's "IMG_20220324_101532.jpg", Pixel's "PXL_20220324_...", WhatsApp's "WhatsApp
+# Image 2022-03-24 at 10.15.32.jpeg" and Telegram's "photo_2022-03-24_10-15-32.jpg" (both
+# drop the EXIF), screenshots. Teachers send their photos to the school through these.
+_NAMED_DAY = re.compile(
+    r"^(?:img|pxl|photo|whatsapp image|screenshot|снимок экрана|фото)[ _-]*"
+    r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?!\d)",
+    re.I,
+)
+
+
+def taken_by_name(name: str) -> datetime | None:
+    """The day in a phone's or messenger's name for a picture (see `_NAMED_DAY`), at
+    midnight, or None."""
+    match = _NAMED_DAY.match(name)
+    if match is None:
+        return None
+    try:
+        day = datetime(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    return day if _EARLIEST_YEAR <= day.year <= datetime.now().year + 1 else None
 
 
 def taken(image: Image.Image) -> datetime | None:

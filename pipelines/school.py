@@ -240,7 +240,7 @@ def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
 # Names cameras and messengers give pictures, which say nothing of what they show.
 _CAMERA_NAME = re.compile(
     r"^(?:img|dsc[nf]?|pxl|p|photo|image|whatsapp image|screenshot|снимок( экрана)?|фото)"
-    r"[\W\d_]*(?:at[\W\d_]*)?$",
+    r"[\W\d_]*(?:(?:at|в)[\W\d_]*)?$",
     re.I,
 )
 

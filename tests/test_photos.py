@@ -18,7 +18,7 @@ from classifiers.doctype_model import load_classifier
 from expert_sheet.records import ItemRecord
 from extractors.deadlines import parse_deadline
 from extractors.extract import extract
-from extractors.images import taken
+from extractors.images import taken, taken_by_name
 from pipelines.school import _event_on
 from tests.builders import copy_sample
 
@@ -162,3 +162,29 @@ def test_a_pdf_of_photos_is_a_photo_and_a_pdf_with_words_is_not(tmp_path: Path) 
     pictures[0].save(tmp_path / "mixed.pdf", save_all=True, append_images=pictures[1:])
     mixed = extract(tmp_path / "mixed.pdf")
     assert mixed.ok and mixed.photo is None and "заседания" in mixed.text()
+
+
+def test_a_photo_without_exif_takes_its_day_from_a_phone_s_or_messenger_s_name(
+    tmp_path: Path,
+) -> None:
+    """WhatsApp and Telegram drop the EXIF of the photos teachers send through them, and
+    write the day into the name instead."""
+    named = {
+        "WhatsApp Image 2022-03-24 at 10.15.32.jpeg": date(2022, 3, 24),
+        "photo_2022-03-24_10-15-32.jpg": date(2022, 3, 24),
+        "IMG_20220324_101532.jpg": date(2022, 3, 24),
+        "PXL_20220324_101532123.jpg": date(2022, 3, 24),
+        "Screenshot_20220324-101532.png": date(2022, 3, 24),
+        "Снимок экрана 2022-03-24 в 10.15.32.png": date(2022, 3, 24),
+        "IMG_2041.jpg": None,  # a counter, not a day
+        "IMG_20221332_101532.jpg": None,  # no such day
+        "Семинар 2022-03-24.jpg": None,  # a school's own name: words to match, not a camera's
+        "IMG_19991231_000000.jpg": None,  # a clock never set
+    }
+    for name, day in named.items():
+        found = taken_by_name(name)
+        assert (found.date() if found else None) == day, name
+    sent = extract(photo(tmp_path / "WhatsApp Image 2022-03-24 at 10.15.32.jpeg", 1))
+    assert sent.photo is not None and sent.photo.taken == datetime(2022, 3, 24)
+    shot = extract(photo(tmp_path / "IMG_20220324_101532.jpg", 2, "2022:03:25 09:00:00"))
+    assert shot.photo is not None and shot.photo.taken == datetime(2022, 3, 25, 9)  # EXIF first
