@@ -398,9 +398,15 @@ def cmd_match(args: argparse.Namespace) -> int:
         docs, load_settings().classifier.low_confidence, load_classifier(), arp=arp
     )
     result = found.result
+    # Pictures with no text are no evidence: what they seem to show, apart (see `review_school`).
+    photos = stages.match_photos(found.items, docs)
     out = {
         "matches": [m.model_dump() for m in result.matches],
         "off_plan": result.off_plan,
+        "photos": [
+            {"document": m.document, "item": m.item, "reason": m.reason} for m in photos.matches
+        ],
+        "photos_not_linked": photos.off_plan,
         "unreadable": [e.model_dump() for d in docs for e in d.errors],
         "warnings": found.roadmap.warnings if found.roadmap else [],
     }
@@ -411,6 +417,10 @@ def cmd_match(args: argparse.Namespace) -> int:
             print(f"{m.document} -> item {m.item} ({m.score:.2f}): {m.reason}")
         for name in result.off_plan:
             print(f"{name}: off-plan")
+        for m in photos.matches:
+            print(f"{m.document}: a photo, no evidence; seems to show item {m.item}: {m.reason}")
+        for name in photos.off_plan:
+            print(f"{name}: a photo, no evidence; shows no item that could be told")
     return EXIT_OK
 
 

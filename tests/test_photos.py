@@ -4,6 +4,7 @@ a file with no usable text is not evidence)."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from datetime import date, datetime
@@ -188,3 +189,19 @@ def test_a_photo_without_exif_takes_its_day_from_a_phone_s_or_messenger_s_name(
     assert sent.photo is not None and sent.photo.taken == datetime(2022, 3, 24)
     shot = extract(photo(tmp_path / "IMG_20220324_101532.jpg", 2, "2022:03:25 09:00:00"))
     assert shot.photo is not None and shot.photo.taken == datetime(2022, 3, 25, 9)  # EXIF first
+
+
+def test_the_match_command_lists_photos_apart_from_evidence(tmp_path: Path) -> None:
+    from tests.test_cli import SCHOOL, cli
+
+    shown = photo(tmp_path / "Фото Взаимопосещение уроков.jpg", 1)
+    silent = photo(tmp_path / "IMG_0003.jpg", 2)
+    arp = next(SCHOOL.glob("АРП*"))
+    protocol = SCHOOL / "Протокол ШМО 3.docx"
+    out = json.loads(
+        cli("match", str(arp), str(protocol), str(shown), str(silent), "--json").stdout
+    )
+    assert [(p["document"], p["item"]) for p in out["photos"]] == [(shown.name, "6")]
+    assert out["photos_not_linked"] == [silent.name]
+    evidence = {m["document"] for m in out["matches"]} | set(out["off_plan"])
+    assert evidence == {protocol.name} and not out["unreadable"]
