@@ -228,7 +228,14 @@ def _items_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str) -> 
     since a cell holds one hyperlink: the file (relative link) and the page of the match."""
     ws = wb.add_worksheet("Мероприятия")
     most = max((len(i.documents) for i in sheet.items), default=0)
-    _widths(ws, (8, 50, 22, 12, 28, 30, 30, 30, *[40] * most))
+    # Photos without text after the documents: beside the item they seem to show, for the
+    # expert to look at, under a header that says they confirm nothing.
+    photos: dict[str, list[str]] = {}
+    for doc in sheet.documents:
+        for number in doc.shows if doc.photo else []:
+            photos.setdefault(number, []).append(doc.file)
+    most_photos = max(map(len, photos.values()), default=0)
+    _widths(ws, (8, 50, 22, 12, 28, 30, 30, 30, *[40] * (most + most_photos)))
     _header(
         ws,
         f,
@@ -243,6 +250,7 @@ def _items_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str) -> 
             "Исправление: статус",
             "Комментарий эксперта",
             *[f"Документ {n} (страница)" for n in range(1, most + 1)],
+            *[f"Фото {n} (не подтверждает)" for n in range(1, most_photos + 1)],
         ],
         {6, 7, 8},
     )
@@ -263,6 +271,9 @@ def _items_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str) -> 
             page = record.match_pages.get(item.number) if record else None
             label = name if page is None else f"{name}, с. {page}"
             _link(ws, row, col, folder, name, label)
+        first = ITEM_DOCS_COLUMN - 1 + most
+        for col, name in enumerate(photos.get(item.number, []), start=first):
+            _link(ws, row, col, folder, name, name)
     _list(ws, 1, len(sheet.items), 7, list(STATUS_RU.values()))
     if not sheet.items:
         ws.write_string(1, 0, "Дорожная карта не найдена: K1 – Н/о")

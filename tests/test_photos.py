@@ -146,6 +146,19 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
     rows = {r[0]: r[4] for r in book["Документы"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["IMG_0002.jpg"] == "фото к мероприятиям: 7"
     assert rows["IMG_0003.jpg"] == "фото, не соотнесено"
+    items = list(book["Мероприятия"].iter_rows(values_only=True))
+    header, by_number = items[0], {r[0]: r for r in items[1:]}
+    photo_columns = [k for k, h in enumerate(header) if h and h.startswith("Фото")]
+    assert [header[k] for k in photo_columns] == [
+        "Фото 1 (не подтверждает)",
+        "Фото 2 (не подтверждает)",
+    ]
+    assert [by_number["7"][k] for k in photo_columns] == [
+        "IMG_0002.jpg",
+        "Фото с семинара Формирующее оценивание.jpg",
+    ]
+    assert by_number["6"][photo_columns[0]] == "Фото/Взаимопосещение уроков/IMG_0001.jpg"
+    assert by_number["6"][4] == "нет подтверждающих документов"
 
 
 def test_a_pdf_of_photos_is_a_photo_and_a_pdf_with_words_is_not(tmp_path: Path) -> None:
