@@ -87,8 +87,9 @@ class Photo(BaseModel):
     photograph of an event, which schools upload beside their documents, not an unreadable
     file."""
 
-    # When it was taken, from its EXIF (the camera's clock, without a time zone); None when
-    # the file does not say. The date ties a photo to the activity held that day.
+    # When it was taken, from its EXIF (the camera's clock, without a time zone), else the
+    # day a phone or messenger wrote into its name, at midnight; None when neither says.
+    # The date ties a photo to the activity held that day.
     taken: datetime | None = None
 
 
