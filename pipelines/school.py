@@ -67,10 +67,17 @@ class Listing:
         return {**self.refused, **unpacking}
 
     def unpacking_documents(self) -> list[Document]:
-        """The members left packed as documents of their error alone, for the sheet."""
+        """The members left packed as documents of their error alone, for the sheet, with
+        their archive's kind as `detect` names it (a RAR's said "zip" before)."""
         return [
-            Document(path=e.file, sha256="", format="zip", errors=[e]) for e in self.unpacking
+            Document(path=e.file, sha256="", format=_archive_format(e.file), errors=[e])
+            for e in self.unpacking
         ]
+
+
+def _archive_format(member: str) -> str:
+    """"zip" for what was in a ZIP ("uploads.zip/a.pdf"), "archive" for any other kind."""
+    return "zip" if member.split("/", 1)[0].lower().endswith(".zip") else "archive"
 
 
 def list_school(folder: Path) -> Listing:

@@ -175,6 +175,11 @@ def test_without_libarchive_a_rar_is_an_error_on_its_schools_sheet(
     (noted,) = unpacking_errors(root / "Школа")
     assert noted.file == "upload.rar" and errors[0].reason == noted.reason
     assert "libarchive is missing" in noted.reason and "install-system-deps" in noted.reason
+    # On the sheet, the kind of file it is: an archive, not a ZIP.
+    from pipelines.school import list_school
+
+    (record,) = list_school(root / "Школа").unpacking_documents()
+    assert (record.path, record.format) == ("upload.rar", "archive")
 
 
 # A child that writes part of the archive out and dies as a crash in libarchive would.
