@@ -236,37 +236,99 @@ def _lemmas_prefix() -> str:
 _TMP_AGE_S = 3600
 
 
-def prune_cache(storage: Path, model: str) -> int:
-    """Delete what no run of this code and promoted model (`model`, see `model_version`) can
-    ask for again: extractions and types kept by other versions of the code or another
-    model, pages read by other OCR code or another tesseract, conversions by other code or
-    another LibreOffice, lemmas of another lemmatiser,
-    and temporary files of writes a killed process left behind. Without it the cache folder
-    grew by a full copy with every update of the code or the model. Entries of files (and
-    pages) changed or deleted since are not found this way (telling them would mean hashing
-    every file of the region); the words (`merge_vocabulary`) are few. Returns how many
-    entries were deleted."""
-    current = {
+def _versions(model: str) -> dict[str, str]:
+    """The prefix of each kind of entry this process asks for, by kind."""
+    return {
         "extract-": _extraction_prefix(),
         "doctype-": _type_prefix(model),
         "lemmas-": _lemmas_prefix(),
         "ocr-": page_prefix(DEFAULT_SETTINGS),
         "convert-": conversion_prefix(DEFAULT_SETTINGS),
     }
-    old_tmp = time.time() - _TMP_AGE_S
+
+
+# A worker says which versions of the entries it asks for are in use (`declare_versions`)
+# with an empty file per version, named by this and the version's prefix; `prune_cache`
+# keeps every version declared within `_LIVE_S`. The flow's process alone cannot tell: on a
+# Dask cluster it may run where tesseract or LibreOffice is another build, or missing, and
+# took the workers' kept pages and conversions for another version's, deleting them all.
+# Only the kinds whose version is the machine's (its tesseract, LibreOffice, pymorphy3):
+# extractions and types follow the code and the model, the same on every machine of a run,
+# and those of an older code are best deleted at once (a full copy of the region's texts).
+_MACHINE_KINDS = ("lemmas-", "ocr-", "convert-")
+_LIVE = "live-"
+_LIVE_S = 30 * 86400  # a month: longer than the two weeks of daily runs before a deadline
+_DECLARE_EVERY_S = 3600  # a long-lived worker renews its declarations this often
+_declared: dict[tuple[Path, str], float] = {}
+
+
+def declare_versions(cache: FileCache, model: str) -> None:
+    """Mark the versions this worker asks for as in use in the cache folder (an hour at most
+    between marks, so a worker that lives for weeks stays declared)."""
+    if cache.folder is None:
+        return
+    now = time.time()
+    if now - _declared.get((cache.folder, model), 0.0) < _DECLARE_EVERY_S:
+        return
+    for kind, prefix in _versions(model).items():
+        if kind not in _MACHINE_KINDS:
+            continue
+        try:
+            (cache.folder / f"{_LIVE}{prefix}").touch()
+        except OSError:  # a read-only cache: nothing is pruned from it by this worker either
+            return
+    _declared[(cache.folder, model)] = now
+
+
+def prune_cache(storage: Path, model: str) -> int:
+    """Delete what no worker of this or another machine can ask for again: extractions and
+    types kept by other versions of the code or another model, pages read by other OCR code
+    or another tesseract, conversions by other code or another LibreOffice, lemmas of
+    another lemmatiser; and temporary files of writes a killed process left behind. A
+    version is another when it is not this process's (`model`: the promoted model's
+    version, see `model_version`); for pages, conversions and lemmas, whose version is the
+    machine's, nor one a worker declared in the last month (`declare_versions`): a
+    cluster's machines may differ in their tesseract, and a worker machine is not this one.
+    Without pruning the cache folder grew by a full copy with every update of the code or
+    the model. Entries of files (and pages) changed or deleted since
+    are not found this way (telling them would mean hashing every file of the region); the
+    words (`merge_vocabulary`) are few. Returns how many entries were deleted."""
+    now = time.time()
+    live = {kind: {prefix} for kind, prefix in _versions(model).items()}
+    old_marks: list[str] = []
+    with os.scandir(storage) as entries:
+        for entry in entries:
+            if not entry.name.startswith(_LIVE):
+                continue
+            prefix = entry.name[len(_LIVE) :]
+            kind = next((k for k in _MACHINE_KINDS if prefix.startswith(k)), None)
+            try:
+                fresh = now - entry.stat().st_mtime < _LIVE_S
+            except OSError:
+                continue
+            if kind is not None and fresh:
+                live[kind].add(prefix)
+            else:
+                old_marks.append(entry.path)
+    old_tmp = now - _TMP_AGE_S
     deleted = 0
     with os.scandir(storage) as entries:
         for entry in entries:
             name = entry.name
-            kind = next((k for k in current if name.startswith(k)), None)
+            kind = next((k for k in live if name.startswith(k)), None)
             try:
-                if (kind is not None and not name.startswith(current[kind])) or (
+                if (kind is not None and not name.startswith(tuple(live[kind]))) or (
                     name.endswith(".tmp") and entry.stat().st_mtime < old_tmp
                 ):
                     os.unlink(entry.path)
                     deleted += 1
             except OSError:  # gone already, or a read-only cache: pruning only saves space
                 continue
+    for path in old_marks:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
     return deleted
 
 
@@ -432,6 +494,7 @@ def review_school(
     `result_storage` is the cache folder; `model` the promoted model's version (see
     `model_version`), part of the type cache's key."""
     cache = _worker_cache(result_storage)
+    declare_versions(cache, model)
     lemmas_key = _lemmas_key(folder)
     kept = cache.get(lemmas_key)
     with lemma_memo(kept if isinstance(kept, dict) else {}) as used:

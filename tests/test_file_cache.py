@@ -203,6 +203,65 @@ def test_prune_deletes_only_what_no_run_of_this_code_and_model_can_ask_for(
     assert work.prune_cache(storage, "model-a") == 0
 
 
+def test_prune_keeps_the_pages_and_conversions_of_versions_a_worker_uses(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """On a Dask cluster the flow may run where tesseract and LibreOffice are other builds,
+    or missing: their pages and conversions are the workers' versions, not stale ones."""
+    import os
+    import time
+
+    import pipelines.work as work
+
+    storage = tmp_path / "cache"
+    cache = work.FileCache(storage)
+    worker_page = "ocr-0123456789abcdef-" + "d" * 64  # read by a worker's tesseract
+    worker_doc = "convert-0123456789abcdef-" + "a" * 64  # converted by its LibreOffice
+    old_code = "extract-0123456789abcdef-" + "f" * 64  # extractors' code is the run's
+    for name in (worker_page, worker_doc, old_code):
+        cache.put(name, b"x")
+    # The worker's machine: its versions, which differ from this process's.
+    with monkeypatch.context() as machine:
+        machine.setattr(work, "page_prefix", lambda settings: "ocr-0123456789abcdef-")
+        machine.setattr(work, "conversion_prefix", lambda settings: "convert-0123456789abcdef-")
+        machine.setattr(work, "_extraction_prefix", lambda: "extract-0123456789abcdef-")
+        machine.setattr(work, "_declared", {})
+        work.declare_versions(cache, "model-a")
+    assert work.prune_cache(storage, "model-a") == 1  # the old code's extraction only
+    assert worker_page in cache and worker_doc in cache and old_code not in cache
+    # A version no worker has declared for a month is gone, and so is its mark.
+    marks = [p for p in storage.iterdir() if p.name.startswith("live-")]
+    assert {p.name for p in marks} >= {
+        "live-ocr-0123456789abcdef-",
+        "live-convert-0123456789abcdef-",
+    }
+    month_ago = time.time() - 31 * 86400
+    for mark in marks:
+        os.utime(mark, (month_ago, month_ago))
+    assert work.prune_cache(storage, "model-a") == 2
+    assert worker_page not in cache and worker_doc not in cache
+    assert not [p for p in storage.iterdir() if p.name.startswith("live-")]
+
+
+def test_a_worker_declares_its_versions_once_an_hour(tmp_path: Path, monkeypatch) -> None:
+    import pipelines.work as work
+
+    cache = work.FileCache(tmp_path / "cache")
+    monkeypatch.setattr(work, "_declared", {})
+    clock = [1_000_000.0]
+    monkeypatch.setattr(work.time, "time", lambda: clock[0])
+    work.declare_versions(cache, "m")
+    mark = tmp_path / "cache" / f"live-{page_prefix(DEFAULT_SETTINGS)}"
+    assert mark.exists()
+    mark.unlink()
+    clock[0] += 600
+    work.declare_versions(cache, "m")
+    assert not mark.exists()  # not again within the hour
+    clock[0] += 3600
+    work.declare_versions(cache, "m")
+    assert mark.exists()
+
+
 def test_a_review_prunes_its_cache_folder(prefect_harness, tmp_path: Path) -> None:
     import pipelines.review as review
 
@@ -214,6 +273,10 @@ def test_a_review_prunes_its_cache_folder(prefect_harness, tmp_path: Path) -> No
     review.review_region(region, out, REPORT, workers=1)
     assert not stale.exists()
     assert any(p.name.startswith("extract-") for p in stale.parent.iterdir())
+    # The worker said which pages and conversions it asks for, so that no flow elsewhere
+    # takes them for another version's.
+    for prefix in (page_prefix(DEFAULT_SETTINGS), conversion_prefix(DEFAULT_SETTINGS)):
+        assert (stale.parent / f"live-{prefix}").exists()
 
 
 def test_a_cache_folder_that_cannot_be_written_fails_no_school(
@@ -251,7 +314,10 @@ def test_a_cache_folder_that_cannot_be_written_fails_no_school(
     finally:
         logging.getLogger("pipelines.work").removeHandler(heard)
     assert summary.failed == [] and summary.rows[0].total is not None
-    assert list(cache.iterdir()) == []  # nothing kept, no temporary file left behind
+    # Nothing kept, no temporary file left behind: only the empty marks of the versions in
+    # use (`declare_versions`), which take no block.
+    assert [p.name for p in cache.iterdir() if not p.name.startswith("live-")] == []
+    assert all(p.stat().st_size == 0 for p in cache.iterdir())
     assert len(said) == 1 and "cannot be written (No space left on device)" in said[0]
 
 
