@@ -233,7 +233,10 @@ def test_worker_processes_read_only_a_changed_file_again(prefect_harness, tmp_pa
     # kept ones, not learnt again: the words' entries were not rewritten.
     new = sorted(k.split("-", 1)[0] for k in set(after) - set(before))
     assert new == ["doctype", "extract"]
-    rewritten = [k.split("-", 1)[0] for k in before if after[k] != before[k]]
+    # (Not counting the empty marks of the versions in use, which each worker renews.)
+    rewritten = [
+        k.split("-", 1)[0] for k in before if after[k] != before[k] and not k.startswith("live-")
+    ]
     assert rewritten == ["lemmas"]
 
 
