@@ -74,6 +74,13 @@ def _doctype_labels(sheets: list[FinalSheet], report: LabelReport) -> list[dict[
             doc = _read(final, target, sha.get(target, ""), report)
             if doc is None:
                 continue
+            if doc.photo is not None:
+                # Typed photo by rule, never by the model: a record of its name alone would
+                # teach the model nothing it is asked.
+                report.skipped.append(
+                    f"{final.sheet.folder}/{target}: a photo without text, no type label"
+                )
+                continue
             out[doc.sha256] = doc_to_record(doc) | {
                 "id": f"correction-{doc.sha256[:12]}",
                 "doc_type": value,
@@ -99,12 +106,16 @@ def _matching_cases(sheets: list[FinalSheet], report: LabelReport) -> list[Case]
             records.append(DocRecord(file=row.file, doc_type=final.types[row.file]))
         else:
             items = [ItemRecord.model_validate(i.record) for i in final.sheet.items]
+            texts = doc_texts(docs, records)  # photos without text are left out, as in a review
+            names = {t.name for t in texts}
             cases.append(
                 Case(
                     school=f"{final.run.region}/{final.sheet.folder}",
                     items=item_texts(items),
-                    docs=doc_texts(docs, records),
-                    gold=sorted(final.matches),
+                    docs=texts,
+                    # An expert may add a photo to an item's documents; the matcher never
+                    # sees photos, so such a pair would count as a match it missed.
+                    gold=sorted(m for m in final.matches if m[0] in names),
                 )
             )
             continue

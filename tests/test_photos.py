@@ -218,3 +218,56 @@ def test_the_match_command_lists_photos_apart_from_evidence(tmp_path: Path) -> N
     assert out["photos_not_linked"] == [silent.name]
     evidence = {m["document"] for m in out["matches"]} | set(out["off_plan"])
     assert evidence == {protocol.name} and not out["unreadable"]
+
+
+def test_an_expert_s_corrections_of_photos_make_no_training_data(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """A photo is typed by rule and never matched by the matcher: an expert's type for it,
+    or its adding to an item's documents, is no label for either model."""
+    import openpyxl
+
+    from pipelines.review import review_region
+    from review_db.corrections import import_sheet
+    from review_db.db import open_engine
+    from review_db.labels import export_labels
+    from review_db.runs import record_run
+
+    root = Path(__file__).resolve().parents[1]
+    region = copy_sample(tmp_path / "region", ["school_04_polyanskaya"])
+    school = region / "school_04_polyanskaya"
+    shown = "Фото/Взаимопосещение уроков/IMG_0001.jpg"
+    photo(school / shown, 1)
+    photo(school / "IMG_0003.jpg", 2)
+    out = tmp_path / "out"
+    review_region(region, out, date(2022, 6, 1), workers=1)
+    engine = open_engine(out_dir=out)
+    record_run(engine, region, out, date(2022, 6, 1))
+    path = out / "school_04_polyanskaya" / "sheet.xlsx"
+    book = openpyxl.load_workbook(path)
+    items, docs = book["Мероприятия"], book["Документы"]
+    head = {c.value: c.column for c in items[1]}
+    row = next(r for r in range(2, items.max_row + 1) if items.cell(r, 1).value == "6")
+    items.cell(row, head["Исправление: документы (через ;)"], shown)
+    head = {c.value: c.column for c in docs[1]}
+    row = next(r for r in range(2, docs.max_row + 1) if docs.cell(r, 1).value == "IMG_0003.jpg")
+    docs.cell(row, head["Исправление: тип"], "other")
+    book.save(path)
+    assert import_sheet(engine, path, "Иванова").stored == 2
+
+    labelled = tmp_path / "labelled"
+    (labelled / "doctypes").mkdir(parents=True)
+    for split in ("train", "heldout"):
+        shutil.copy(root / f"data/labelled/doctypes/{split}.jsonl", labelled / "doctypes")
+    (labelled / "matching").mkdir()
+    shutil.copy(root / "data/labelled/matching/dev.jsonl", labelled / "matching")
+    report = export_labels(engine, tmp_path / "export", labelled)
+    assert report.doctypes_from_corrections == 0
+    assert any("IMG_0003.jpg: a photo without text" in s for s in report.skipped)
+    assert report.matching_from_corrections == 1
+    lines = (tmp_path / "export/matching/dev.jsonl").read_text("utf-8").splitlines()
+    case = json.loads(lines[-1])
+    assert case["school"].endswith("school_04_polyanskaya")
+    names = {d["name"] for d in case["docs"]}
+    assert shown not in names and all(document in names for document, _ in case["gold"])
+    assert case["gold"]  # the documents' own matches stay
