@@ -255,7 +255,7 @@ _CAMERA_NAME = re.compile(
 def photo_texts(docs: list[Document]) -> list[DocText]:
     """What tells what a photo shows, as a text to match: the folders it was uploaded in and
     its name unless a camera gave it ("Семинар ВСОКО 24.03/IMG_2041.jpg": the folder), and
-    the day it was taken (its EXIF) as a date in the text."""
+    the day it was taken (`Photo.taken`) as a date in the text."""
     out = []
     for doc in docs:
         if doc.photo is None:
