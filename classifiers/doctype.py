@@ -112,7 +112,7 @@ def photo_prediction(doc: Document) -> DocTypePrediction | None:
     model trained on texts has no text to read."""
     if doc.photo is None:
         return None
-    return _prediction("photo", 1.0, "снимок без текста")
+    return _prediction("photo", 1.0, "видеозапись" if doc.photo.video else "снимок без текста")
 
 
 def classify_rules(doc: Document) -> DocTypePrediction:

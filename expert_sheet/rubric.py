@@ -118,7 +118,7 @@ def score(
             parts.append(f"нет подтверждающих документов: {_names(missing)}")
         pictured = [n for n in only_plan + missing if n in photographed]
         if pictured:
-            parts.append(f"есть только фото, они не подтверждают: {_names(pictured)}")
+            parts.append(f"есть только фото или видео, они не подтверждают: {_names(pictured)}")
         reasons["K1"] = "; ".join(parts)
 
     # K2

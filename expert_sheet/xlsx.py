@@ -250,7 +250,7 @@ def _items_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str) -> 
             "Исправление: статус",
             "Комментарий эксперта",
             *[f"Документ {n} (страница)" for n in range(1, most + 1)],
-            *[f"Фото {n} (не подтверждает)" for n in range(1, most_photos + 1)],
+            *[f"Фото, видео {n} (не подтверждает)" for n in range(1, most_photos + 1)],
         ],
         {6, 7, 8},
     )
@@ -325,8 +325,9 @@ def _documents_sheet(wb: Workbook, f: _Formats, sheet: SchoolSheet, folder: str)
         elif doc.is_arp:
             confirms = "АРП"
         elif doc.photo:
+            what = "видео" if doc.format == "video" else "фото"
             shown = ", ".join(doc.shows)
-            confirms = f"фото к мероприятиям: {shown}" if shown else "фото, не соотнесено"
+            confirms = f"{what} к мероприятиям: {shown}" if shown else f"{what}, не соотнесено"
         else:
             confirms = ", ".join(doc.confirms) or "вне плана"
         page = next(iter(doc.match_pages.values()), None)

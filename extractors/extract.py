@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.detect import ARCHIVE_NAMES, detect
-from extractors.model import Document, ExtractionError
+from extractors.model import Document, ExtractionError, Photo
 from extractors.names import readable
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from extractors.unpack import FIRST_PIECE, is_later_piece
@@ -37,10 +37,10 @@ _PHOTO_NOTE = (
     "no text on the picture: taken for a photo (a supplement to documents); if it is a "
     "scanned page, it could not be read: upload a sharper scan"
 )
-_UNSUPPORTED = {
-    "video": "a video, not a document: it is not watched; upload the document it shows, or "
-    "a photo or scan of it",
-}
+_VIDEO_NOTE = (
+    "a video, not watched: taken for a photo of the event (a supplement to documents); a "
+    "document filmed on it is not read: upload that document, or a scan of it"
+)
 
 
 def refusal(path: Path, root: Path | None = None) -> str | None:
@@ -151,8 +151,18 @@ def extract(
         return _fail(doc, "detect", f"a {name} archive, not a document: {_UNPACKED}")
     if fmt == "encrypted":
         return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
+    if fmt == "unsupported" and detail == "video":
+        # Schools film their seminars and lessons ("видеозаписи" are some activities' very
+        # result): shown with the event, as a photo, never read.
+        from extractors.images import taken_by_name
+        from extractors.media import recorded
+
+        doc.format = "video"
+        doc.photo = Photo(taken=recorded(path) or taken_by_name(path.name), video=True)
+        doc.warnings.append(_VIDEO_NOTE)
+        return doc
     if fmt == "unsupported":
-        reason = _UNSUPPORTED.get(detail, f"a {detail.upper()} file, which is not read")
+        reason = f"a {detail.upper()} file, which is not read"
         return _fail(doc, "detect", reason)
     if size > settings.max_bytes:
         return _fail(

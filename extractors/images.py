@@ -123,7 +123,7 @@ _EARLIEST_YEAR = 2000
 # Image 2022-03-24 at 10.15.32.jpeg" and Telegram's "photo_2022-03-24_10-15-32.jpg" (both
 # drop the EXIF), screenshots. Teachers send their photos to the school through these.
 _NAMED_DAY = re.compile(
-    r"^(?:img|pxl|photo|whatsapp image|screenshot|снимок экрана|фото)[ _-]*"
+    r"^(?:img|vid|pxl|photo|video|whatsapp (?:image|video)|screenshot|снимок экрана|фото)[ _-]*"
     r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?!\d)",
     re.I,
 )

@@ -85,12 +85,15 @@ class ExtractionError(BaseModel):
 class Photo(BaseModel):
     """A picture, or a PDF of pictures, in which OCR, run on every page, found no text: a
     photograph of an event, which schools upload beside their documents, not an unreadable
-    file."""
+    file. A video of an event is taken the same way."""
 
     # When it was taken, from its EXIF (the camera's clock, without a time zone), else the
     # day a phone or messenger wrote into its name, at midnight; None when neither says.
     # The date ties a photo to the activity held that day.
     taken: datetime | None = None
+    # A phone's video (MP4, MOV) of an event, never watched: shown as a photo is, its day
+    # from the container's header (`extractors.media.recorded`) or its name.
+    video: bool = False
 
 
 class Document(BaseModel):

@@ -246,7 +246,8 @@ def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
 
 # Names cameras and messengers give pictures, which say nothing of what they show.
 _CAMERA_NAME = re.compile(
-    r"^(?:img|dsc[nf]?|pxl|p|photo|image|whatsapp image|screenshot|снимок( экрана)?|фото)"
+    r"^(?:img|vid|mov|dsc[nf]?|pxl|p|photo|video|image|whatsapp (?:image|video)|screenshot|"
+    r"снимок( экрана)?|фото|видео)"
     r"[\W\d_]*(?:(?:at|в)[\W\d_]*)?$",
     re.I,
 )

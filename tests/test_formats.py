@@ -230,14 +230,14 @@ def test_a_smartart_scheme_in_a_docx_is_read(tmp_path: Path) -> None:
     ]
 
 
-def test_a_video_is_refused_as_a_video(tmp_path: Path) -> None:
+def test_a_video_is_taken_for_a_video(tmp_path: Path) -> None:
     """Phones save videos in the same ISO container as HEIC photos: a video of a lesson is
-    an error record that says what it is, not a picture read by OCR."""
+    shown as a video (`tests/test_photos.py`), not a picture read by OCR."""
     clip = tmp_path / "Открытый урок.mp4"
     clip.write_bytes(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(64))
     doc = extract(clip)
-    assert not doc.ok and doc.format == "unsupported"
-    assert doc.errors[0].reason.startswith("a video, not a document")
+    assert doc.ok and doc.format == "video" and not doc.ocr_pages
+    assert doc.photo is not None and doc.photo.video
 
 
 def test_pdf_pages_choose_text_layer_or_ocr(tmp_path: Path, rendered: dict[str, Path]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import struct
 from datetime import date, datetime
 from pathlib import Path
 
@@ -45,6 +46,24 @@ def photo(path: Path, seed: int, original: str | None = None, changed: str | Non
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, quality=85, exif=exif)
     return path
+
+
+def mp4(created: int | None = None, version: int = 0, data_first: bool = True) -> bytes:
+    """A phone's video as far as its boxes go: ftyp, the media data (skipped unread), and a
+    movie header whose creation time counts seconds from 1904 (`None`: no header)."""
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+    ftyp = box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41")
+    mdat = box(b"mdat", bytes(5000))
+    if created is None:
+        return ftyp + mdat
+    times = (
+        struct.pack(">QQ", created, created) if version else struct.pack(">II", created, created)
+    )
+    moov = box(b"moov", box(b"mvhd", bytes([version, 0, 0, 0]) + times + bytes(80)))
+    return ftyp + (mdat + moov if data_first else moov + mdat)
 
 
 def test_a_picture_without_text_is_a_photo_with_the_day_it_was_taken(tmp_path: Path) -> None:
@@ -99,6 +118,7 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
     photo(school / "Фото с семинара Формирующее оценивание.jpg", 2)
     photo(school / "IMG_0002.jpg", 3, "2022:03:24 11:00:00")
     photo(school / "IMG_0003.jpg", 4)
+    (school / "VID_20220324_101532.mp4").write_bytes(mp4())  # the day in its name alone
     after = review_school(school, tmp_path / "after", date(2022, 6, 1))
 
     photos = {d.file: d for d in after.documents if d.photo}
@@ -108,6 +128,7 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
             "Фото с семинара Формирующее оценивание.jpg",
             "IMG_0002.jpg",
             "IMG_0003.jpg",
+            "VID_20220324_101532.mp4",
         ]
     )
     shows = {name: d.shows for name, d in photos.items()}
@@ -116,6 +137,7 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
         "Фото с семинара Формирующее оценивание.jpg": ["7"],
         "IMG_0002.jpg": ["7"],
         "IMG_0003.jpg": [],
+        "VID_20220324_101532.mp4": ["7"],
     }
     assert (
         "взаимопосещение" in photos["Фото/Взаимопосещение уроков/IMG_0001.jpg"].match_reasons["6"]
@@ -138,23 +160,24 @@ def test_photos_are_shown_with_their_activity_and_change_no_score(tmp_path: Path
         d.model_dump() for d in before.documents
     ]
     # K1 says which items have photos only, for the expert to judge.
-    assert (
-        after.reasons["K1"] == before.reasons["K1"] + "; есть только фото, они не подтверждают: 6"
+    assert after.reasons["K1"] == (
+        before.reasons["K1"] + "; есть только фото или видео, они не подтверждают: 6"
     )
 
     book = load_workbook(tmp_path / "after" / "school_04_polyanskaya" / "sheet.xlsx")
     rows = {r[0]: r[4] for r in book["Документы"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["IMG_0002.jpg"] == "фото к мероприятиям: 7"
     assert rows["IMG_0003.jpg"] == "фото, не соотнесено"
+    assert rows["VID_20220324_101532.mp4"] == "видео к мероприятиям: 7"
     items = list(book["Мероприятия"].iter_rows(values_only=True))
     header, by_number = items[0], {r[0]: r for r in items[1:]}
     photo_columns = [k for k, h in enumerate(header) if h and h.startswith("Фото")]
     assert [header[k] for k in photo_columns] == [
-        "Фото 1 (не подтверждает)",
-        "Фото 2 (не подтверждает)",
+        f"Фото, видео {n} (не подтверждает)" for n in (1, 2, 3)
     ]
     assert [by_number["7"][k] for k in photo_columns] == [
         "IMG_0002.jpg",
+        "VID_20220324_101532.mp4",
         "Фото с семинара Формирующее оценивание.jpg",
     ]
     assert by_number["6"][photo_columns[0]] == "Фото/Взаимопосещение уроков/IMG_0001.jpg"
@@ -271,3 +294,35 @@ def test_an_expert_s_corrections_of_photos_make_no_training_data(
     names = {d["name"] for d in case["docs"]}
     assert shown not in names and all(document in names for document, _ in case["gold"])
     assert case["gold"]  # the documents' own matches stay
+
+
+def test_a_video_is_shown_as_a_photo_with_the_day_it_was_recorded(tmp_path: Path) -> None:
+    """Schools film their seminars (some activities' result is the recording): a video is
+    never watched, but is no unreadable file either."""
+    from extractors.media import recorded
+
+    day = int((datetime(2022, 3, 24, 10, 15) - datetime(1904, 1, 1)).total_seconds())
+    clip = tmp_path / "Открытый урок.mp4"
+    for version in (0, 1):
+        for data_first in (True, False):  # the movie header at the end, as phones write it
+            clip.write_bytes(mp4(day, version, data_first))
+            assert recorded(clip) == datetime(2022, 3, 24, 10, 15)
+    doc = extract(clip)
+    assert doc.ok and doc.format == "video" and not doc.blocks
+    assert (
+        doc.photo is not None
+        and doc.photo.video
+        and doc.photo.taken == datetime(2022, 3, 24, 10, 15)
+    )
+    assert any(w.startswith("a video, not watched") for w in doc.warnings)
+    assert classify_rules(doc).doc_type == "photo" and classify_rules(doc).reasons == [
+        "видеозапись"
+    ]
+    # No header, a clock never set, a box that claims more than the file: no day.
+    for broken in (mp4(None), mp4(0), mp4(day)[:-40]):
+        clip.write_bytes(broken)
+        assert recorded(clip) is None
+    clip.write_bytes(mp4(None))
+    named = tmp_path / "VID_20220324_101532.mp4"
+    named.write_bytes(mp4(None))
+    assert extract(named).photo.taken == datetime(2022, 3, 24)
