@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 from extractors.diagrams import scheme_texts
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
-from extractors.safezip import check_container
+from extractors.safezip import MACROS_NOTE, check_container, has_vba_project
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
 # python-docx knows only the plain .docx main part; macro-enabled files and templates have the
@@ -181,8 +181,8 @@ def extract_docx(
 ) -> Document:
     settings = settings or DEFAULT_SETTINGS
     names = check_container(path, settings)
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        doc.warnings.append("the file contains macros; they were not run")
+    if has_vba_project(names):
+        doc.warnings.append(MACROS_NOTE)
     word = open_word(path)
     page = 1
     for item in _body_items(word.element.body):

@@ -31,6 +31,7 @@ from extractors import kept
 from extractors.detect import has_ole_macros, text_encoding
 from extractors.extract import sha256_of
 from extractors.model import Document
+from extractors.safezip import MACROS_NOTE
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 from extractors.slots import tool_slot, with_retries
 
@@ -257,13 +258,13 @@ def _copy_html_as_utf8(path: Path, target: Path) -> None:
 
 def _macro_warning(path: Path, fmt: str) -> str | None:
     if fmt == "doc" and has_ole_macros(path):
-        return "the file contains macros; they were not run"
+        return MACROS_NOTE
     if fmt in _ODF:
         import zipfile
 
         with zipfile.ZipFile(path) as zf:
             if any(n.startswith(("Basic/", "Scripts/")) for n in zf.namelist()):
-                return "the file contains macros; they were not run"
+                return MACROS_NOTE
     return None
 
 

@@ -24,7 +24,7 @@ from pptx.slide import Slide
 from extractors.diagrams import scheme_texts
 from extractors.model import Block, Cell, Document, Table
 from extractors.normalize import normalize_cell, normalize_text
-from extractors.safezip import check_container
+from extractors.safezip import MACROS_NOTE, check_container, has_vba_project
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
 
 # A picture worth OCR covers this share of its slide at least: logos and photos in a corner
@@ -46,8 +46,8 @@ def extract_pptx(
     settings = settings or DEFAULT_SETTINGS
     deadline = deadline or time.monotonic() + settings.max_seconds_per_file
     names = check_container(path, settings)
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        doc.warnings.append("the file contains macros; they were not run")
+    if has_vba_project(names):
+        doc.warnings.append(MACROS_NOTE)
     # Through the package, not pptx.Presentation(): that refuses slide shows (PPSX) and
     # templates, which hold the same slides under another content type.
     main = Package.open(str(path)).main_document_part

@@ -72,6 +72,15 @@ def check_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
+# Said of any document whose macros were found and left alone: no reader runs them.
+MACROS_NOTE = "the file contains macros; they were not run"
+
+
+def has_vba_project(names: list[str]) -> bool:
+    """Whether an Office Open XML container's members (`check_container`) hold macros."""
+    return any(n.lower().endswith("vbaproject.bin") for n in names)
+
+
 def check_container(path: Path, settings: ExtractSettings) -> list[str]:
     """Sizes and XML prologs of an Office container; the member names if it is safe."""
     try:
