@@ -18,6 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, ImageSequence
 
 from extractors.continuation import join_continued
+from extractors.media import plausible
 from extractors.model import Document, Photo
 from extractors.ocr import OcrFailed, ocr_image
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
@@ -95,7 +96,7 @@ def extract_image(
                 break
             tables += _read_frame(frame, doc, settings, deadline, number)
         doc.tables = join_continued(tables)
-        if doc.ocr_pages == list(range(1, frames + 1)) and not _has_text(doc):
+        if doc.ocr_pages == list(range(1, frames + 1)) and not doc.text().strip():
             # Every page was read and none has a word: a photo of an event, which schools
             # upload beside their documents; a page OCR could not read, or one left unread,
             # leaves the file's error in place instead.
@@ -103,19 +104,10 @@ def extract_image(
     return doc
 
 
-def _has_text(doc: Document) -> bool:
-    return any(b.text.strip() for b in doc.blocks) or any(
-        c.text.strip() for t in doc.tables for c in t.cells
-    )
-
-
 # EXIF tags of the moment a picture was taken, best first: DateTimeOriginal and
 # DateTimeDigitized (in the Exif IFD), then DateTime (the file's last change, in IFD0).
 _EXIF_IFD = 0x8769
 _TAKEN_TAGS = ((_EXIF_IFD, 0x9003), (_EXIF_IFD, 0x9004), (None, 0x0132))
-# Cameras whose clock was never set write 0000:00:00 or their own epoch; no school photo of
-# the programme is that old.
-_EARLIEST_YEAR = 2000
 
 
 # Names phones and messengers give pictures, with the day they were taken or received:
@@ -139,7 +131,7 @@ def taken_by_name(name: str) -> datetime | None:
         day = datetime(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         return None
-    return day if _EARLIEST_YEAR <= day.year <= datetime.now().year + 1 else None
+    return plausible(day)
 
 
 def taken(image: Image.Image) -> datetime | None:
@@ -162,7 +154,7 @@ def taken(image: Image.Image) -> datetime | None:
             moment = datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
         except ValueError:
             continue
-        if _EARLIEST_YEAR <= moment.year <= datetime.now().year + 1:
+        if plausible(moment) is not None:
             return moment
     return None
 

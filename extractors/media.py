@@ -11,7 +11,9 @@ from typing import BinaryIO
 
 # ISO/IEC 14496-12 counts seconds from this moment (UTC).
 _EPOCH = datetime(1904, 1, 1)
-_EARLIEST_YEAR = 2000  # as for photos: a clock never set says 1904 or 1970
+# Cameras whose clock was never set write 0000:00:00, 1904, 1970 or their own epoch; no
+# photo or video of the programme is that old.
+_EARLIEST_YEAR = 2000
 # Boxes are walked by their sizes, the media data skipped unread; a broken file ends the
 # walk after this many boxes rather than after reading gigabytes.
 _MAX_BOXES = 64
@@ -46,6 +48,12 @@ def recorded(path: Path) -> datetime | None:
         moment = _EPOCH + timedelta(seconds=seconds)
     except OverflowError:
         return None
+    return plausible(moment)
+
+
+def plausible(moment: datetime) -> datetime | None:
+    """`moment` if a school could have taken a photo or video then, else None (a camera
+    clock never set, a date from the future)."""
     return moment if _EARLIEST_YEAR <= moment.year <= datetime.now().year + 1 else None
 
 
