@@ -74,8 +74,8 @@ def is_image(path: Path) -> bool:
 
 def detect(path: Path) -> tuple[str, str]:
     """(format, detail): format is a READABLE name or empty, zip, archive (detail: rar, 7z,
-    tar, gz, bz2, xz), executable, encrypted, unsupported, unknown; detail names the sub-kind
-    (jpeg, xls, ods...) for messages."""
+    tar, gz, bz2, xz), video (never read: see `extractors.media`), executable, encrypted,
+    unsupported, unknown; detail names the sub-kind (jpeg, xls, ods...) for messages."""
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not head:
@@ -101,7 +101,7 @@ def detect(path: Path) -> tuple[str, str]:
     if (kind := _image_kind(head)) is not None:
         return "image", kind
     if head[4:8] == b"ftyp":  # an ISO media file that is no picture: MP4, MOV, 3GP
-        return "unsupported", "video"
+        return "video", ""
     if head.startswith(_EXECUTABLE_MAGIC):
         return "executable", ""
     # "BZh" alone starts some texts too: the level digit and the first block's magic must follow.

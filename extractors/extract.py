@@ -151,13 +151,12 @@ def extract(
         return _fail(doc, "detect", f"a {name} archive, not a document: {_UNPACKED}")
     if fmt == "encrypted":
         return _fail(doc, "open", "the Office file is password-protected; it cannot be opened")
-    if fmt == "unsupported" and detail == "video":
+    if fmt == "video":
         # Schools film their seminars and lessons ("видеозаписи" are some activities' very
         # result): shown with the event, as a photo, never read.
         from extractors.images import taken_by_name
         from extractors.media import recorded
 
-        doc.format = "video"
         doc.photo = Photo(taken=recorded(path) or taken_by_name(path.name), video=True)
         doc.warnings.append(_VIDEO_NOTE)
         return doc
