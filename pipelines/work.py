@@ -290,40 +290,40 @@ def prune_cache(storage: Path, model: str) -> int:
     machine's, nor one a worker declared in the last month (`declare_versions`): a
     cluster's machines may differ in their tesseract, and a worker machine is not this one.
     Without pruning the cache folder grew by a full copy with every update of the code or
-    the model. Entries of files (and pages) changed or deleted since
-    are not found this way (telling them would mean hashing every file of the region); the
-    words (`merge_vocabulary`) are few. Returns how many entries were deleted."""
+    the model. Entries of files (and pages) changed or deleted since are not found this way
+    (telling them would mean hashing every file of the region); the words
+    (`merge_vocabulary`) are few. Returns how many entries were deleted."""
     now = time.time()
     live = {kind: {prefix} for kind, prefix in _versions(model).items()}
     old_marks: list[str] = []
-    with os.scandir(storage) as entries:
-        for entry in entries:
-            if not entry.name.startswith(_LIVE):
-                continue
-            prefix = entry.name[len(_LIVE) :]
-            kind = next((k for k in _MACHINE_KINDS if prefix.startswith(k)), None)
-            try:
-                fresh = now - entry.stat().st_mtime < _LIVE_S
-            except OSError:
-                continue
-            if kind is not None and fresh:
-                live[kind].add(prefix)
-            else:
-                old_marks.append(entry.path)
+    with os.scandir(storage) as listing:
+        entries = list(listing)  # listed once: the marks first, then what they keep
+    for entry in entries:
+        if not entry.name.startswith(_LIVE):
+            continue
+        prefix = entry.name[len(_LIVE) :]
+        kind = next((k for k in _MACHINE_KINDS if prefix.startswith(k)), None)
+        try:
+            fresh = now - entry.stat().st_mtime < _LIVE_S
+        except OSError:
+            continue
+        if kind is not None and fresh:
+            live[kind].add(prefix)
+        else:
+            old_marks.append(entry.path)
     old_tmp = now - _TMP_AGE_S
     deleted = 0
-    with os.scandir(storage) as entries:
-        for entry in entries:
-            name = entry.name
-            kind = next((k for k in live if name.startswith(k)), None)
-            try:
-                if (kind is not None and not name.startswith(tuple(live[kind]))) or (
-                    name.endswith(".tmp") and entry.stat().st_mtime < old_tmp
-                ):
-                    os.unlink(entry.path)
-                    deleted += 1
-            except OSError:  # gone already, or a read-only cache: pruning only saves space
-                continue
+    for entry in entries:
+        name = entry.name
+        kind = next((k for k in live if name.startswith(k)), None)
+        try:
+            if (kind is not None and not name.startswith(tuple(live[kind]))) or (
+                name.endswith(".tmp") and entry.stat().st_mtime < old_tmp
+            ):
+                os.unlink(entry.path)
+                deleted += 1
+        except OSError:  # gone already, or a read-only cache: pruning only saves space
+            continue
     for path in old_marks:
         try:
             os.unlink(path)
