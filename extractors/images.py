@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, ImageSequence
 
 from extractors.continuation import join_continued
-from extractors.media import plausible
+from extractors.media import PHONE_NAMES, plausible
 from extractors.model import Document, Photo
 from extractors.ocr import OcrFailed, ocr_image
 from extractors.settings import DEFAULT_SETTINGS, ExtractSettings
@@ -115,9 +115,7 @@ _TAKEN_TAGS = ((_EXIF_IFD, 0x9003), (_EXIF_IFD, 0x9004), (None, 0x0132))
 # Image 2022-03-24 at 10.15.32.jpeg" and Telegram's "photo_2022-03-24_10-15-32.jpg" (both
 # drop the EXIF), screenshots. Teachers send their photos to the school through these.
 _NAMED_DAY = re.compile(
-    r"^(?:img|vid|pxl|photo|video|whatsapp (?:image|video)|screenshot|снимок экрана|фото)[ _-]*"
-    r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?!\d)",
-    re.I,
+    rf"^(?:{PHONE_NAMES})[ _-]*(?P<y>\d{{4}})-?(?P<m>\d{{2}})-?(?P<d>\d{{2}})(?!\d)", re.I
 )
 
 

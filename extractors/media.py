@@ -17,6 +17,11 @@ _EARLIEST_YEAR = 2000
 # Boxes are walked by their sizes, the media data skipped unread; a broken file ends the
 # walk after this many boxes rather than after reading gigabytes.
 _MAX_BOXES = 64
+# The start of the names phones and messengers give photos and videos, followed by the day
+# (`extractors.images.taken_by_name`): Android's "IMG_20220324_...", WhatsApp's "WhatsApp
+# Image 2022-03-24 at ...", Telegram's "photo_2022-03-24_...". Here, not beside PIL, since
+# the school's stages read names too (`pipelines.school`) and import no picture library.
+PHONE_NAMES = r"img|vid|pxl|photo|video|whatsapp (?:image|video)|screenshot|снимок экрана|фото"
 
 
 def recorded(path: Path) -> datetime | None:

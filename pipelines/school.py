@@ -30,6 +30,7 @@ from expert_sheet.rubric import score, total
 from expert_sheet.settings import RubricSettings
 from extractors.archive import unpacking_errors
 from extractors.extract import extract, refusal
+from extractors.media import PHONE_NAMES
 from extractors.model import Document, ExtractionError
 from extractors.roadmap import Roadmap, parse_roadmap
 
@@ -244,11 +245,10 @@ def doc_texts(docs: list[Document], records: list[DocRecord]) -> list[DocText]:
     return out
 
 
-# Names cameras and messengers give pictures, which say nothing of what they show.
+# Names cameras and messengers give pictures, which say nothing of what they show: those
+# phones write a day into (`extractors.media.PHONE_NAMES`), and cameras' own.
 _CAMERA_NAME = re.compile(
-    r"^(?:img|vid|mov|dsc[nf]?|pxl|p|photo|video|image|whatsapp (?:image|video)|screenshot|"
-    r"снимок( экрана)?|фото|видео)"
-    r"[\W\d_]*(?:(?:at|в)[\W\d_]*)?$",
+    rf"^(?:{PHONE_NAMES}|mov|dsc[nf]?|p|image|снимок|видео)[\W\d_]*(?:(?:at|в)[\W\d_]*)?$",
     re.I,
 )
 
